@@ -1,0 +1,210 @@
+#!/usr/bin/env python
+"""Decoding speed of VAB: MaskGIT-style iterative decoding against the autoregressive baseline on the same model.
+
+Seconds per clip and clips per second against the number of steps S and the batch size, with the transformer and the
+codec decode timed separately. Weights are random (a transformer's cost does not depend on its weights).
+
+- CPU (default there): the `tiny` and `small` presets (small: T = 750, V = 1024, the EnCodec grid of a 10 s clip).
+- CUDA (default when available): the `paper` preset with a 10 s clip, bf16 autocast, eager and
+  `torch.compile(mode='reduce-overhead')` (CUDA graphs); EnCodec with random weights for the codec time.
+  Goal on one H100: < 0.1 s per 10 s clip at batch 1 including the codec decode, and >= 20x faster than AR.
+
+The autoregressive baseline runs T forward passes of identical size, so by default it is timed over its first
+`--ar-frames` frames and extrapolated to T (rows say `measured` or `extrapolated`); `--ar-full` times it all.
+Results (markdown + JSON, with the device, torch version and command) go to `benchmarks/results/`.
+
+Examples:
+    python benchmarks/bench_decode.py --threads 1              # CPU: tiny + small presets (about 5 min on 2 cores)
+    python benchmarks/bench_decode.py --device cuda            # GPU: paper preset, eager and compiled
+    python benchmarks/bench_decode.py --presets tiny --steps 16 --batch 1,8 --quick
+"""
+from __future__ import annotations
+import argparse, json, os, platform, statistics, sys, time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+import torch
+
+from vab_nbdev.core import get_config, get_device, autocast
+from vab_nbdev.model import VAB
+from vab_nbdev.decoding import generate, generate_ar
+
+RESULTS = Path(__file__).resolve().parent / 'results'
+
+
+def _ints(s: str) -> list[int]: return [int(x) for x in s.split(',') if x]
+
+
+def _sync(dev: torch.device):
+    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+
+
+def _time(fn, dev, reps: int = 1, warmup: int = 1) -> float:
+    "Median wall seconds of `fn()` over `reps` runs after `warmup` runs."
+    for _ in range(warmup): fn()
+    ts = []
+    for _ in range(reps):
+        _sync(dev); t = time.perf_counter(); fn(); _sync(dev); ts.append(time.perf_counter() - t)
+    return statistics.median(ts)
+
+
+class _Stop(Exception): pass
+
+
+class _StopAfter:
+    "Wraps a model; raises `_Stop` on call n+1 so an AR decode can be timed over its first n frames."
+    def __init__(self, model, n: int): self.model, self.n, self.cfg, self.calls = model, n, model.cfg, 0
+    def __call__(self, *a, **kw):
+        if self.calls >= self.n: raise _Stop
+        self.calls += 1
+        return self.model(*a, **kw)
+
+
+def _time_ar(model, feats, dc, T: int, dev, frames: int | None) -> tuple[float, str]:
+    "Seconds for a whole AR decode of T frames: measured, or extrapolated from its first `frames` frames."
+    if frames is None or frames >= T: return _time(lambda: generate_ar(model, feats, dc, seed=0), dev, warmup=0), 'measured'
+    def run():
+        try: generate_ar(_StopAfter(model, frames), feats, dc, seed=0)
+        except _Stop: pass
+    return _time(run, dev, warmup=0) * T / frames, f'extrapolated from {frames}/{T} frames'  # warm: same shapes as the iterative runs
+
+
+def _tokenizer(cfg, dev):
+    "A tokenizer for timing the codec decode: EnCodec with random weights, or MelRVQ fitted on noise (speed does not depend on them)."
+    from vab_nbdev.audio_tokenizers import MelRVQTokenizer, build_audio_tokenizer
+    if cfg.audio.kind == 'encodec': return build_audio_tokenizer(cfg.audio, pretrained=False, device=dev)
+    wav = 0.1 * torch.randn(8, int(cfg.clip_seconds * cfg.audio.sample_rate), generator=torch.Generator().manual_seed(0))
+    return MelRVQTokenizer(cfg.audio).fit(wav)
+
+
+def _codec_seconds(cfg, dev, B: int, reps: int) -> float | None:
+    "Seconds to decode B clips of tokens to waveforms with the preset's codec (None when it cannot be built)."
+    try: tok = _tokenizer(cfg, dev)
+    except Exception as e:
+        print(f'  [codec] skipped: {type(e).__name__}: {e}', file=sys.stderr); return None
+    codes = torch.randint(0, cfg.audio.V, (B, cfg.audio.K, cfg.T), device=dev)
+    with torch.inference_mode(): return _time(lambda: tok.decode(codes), dev, reps=reps)
+
+
+def bench_preset(preset: str, dev: torch.device, steps: list[int], batches: list[int], compiled: list[bool],
+                 ar_frames: int | None, reps: int, seconds: float | None = None, codec: bool = True) -> list[dict]:
+    "All rows for one preset: iterative (each S, batch, compile) and AR (each batch, compile), codec time per batch."
+    cfg = get_config(preset, **({'clip_seconds': seconds} if seconds else {}))
+    torch.manual_seed(0)
+    eager = VAB(cfg.model).to(dev).eval()
+    rows, T = [], cfg.T
+    print(f'[{preset}] T={T} K={cfg.model.K} V={cfg.model.V} D={cfg.model.D} layers={cfg.model.n1 + cfg.model.n2} '
+          f'params={eager.num_params() / 1e6:.1f}M on {dev}', flush=True)
+    codec_s = {B: (_codec_seconds(cfg, dev, B, reps) if codec else None) for B in batches}
+    for comp in compiled:
+        model = torch.compile(eager, mode='reduce-overhead') if comp else eager
+        for B in batches:
+            feats = torch.randn(B, cfg.F, cfg.model.d_vis, device=dev)
+            base = dict(preset=preset, device=dev.type, compiled=comp, batch=B, T=T, K=cfg.model.K, V=cfg.model.V,
+                        codec_s_per_clip=None if codec_s[B] is None else codec_s[B] / B)
+            for S in steps:
+                dc = replace(cfg.decode, steps=S)
+                t = _time(lambda: generate(model, feats, dc, seed=0), dev, reps=reps, warmup=2 if comp else 1)
+                rows.append(dict(base, method='iterative', S=S, transformer_s_per_clip=t / B, how='measured'))
+                _report(rows[-1])
+            t, how = _time_ar(model, feats, cfg.decode, T, dev, ar_frames)
+            rows.append(dict(base, method='autoregressive', S=T, transformer_s_per_clip=t / B, how=how))
+            _report(rows[-1])
+    return rows
+
+
+def _report(r: dict):
+    c = r['codec_s_per_clip'] or 0.0
+    r['total_s_per_clip'] = r['transformer_s_per_clip'] + c
+    r['clips_per_s'] = 1.0 / r['total_s_per_clip']
+    print(f"  {r['method']:>14} {'compiled' if r['compiled'] else 'eager':>8} B={r['batch']:<3} S={r['S']:<4} "
+          f"transformer {r['transformer_s_per_clip']:.4f} s/clip + codec {c:.4f} = {r['total_s_per_clip']:.4f} s/clip "
+          f"({r['clips_per_s']:.2f} clips/s) [{r['how']}]", flush=True)
+
+
+def ar_ratios(rows: list[dict], S: int = 16) -> list[dict]:
+    "Speed-up of iterative decoding with S steps over AR, per preset/compile/batch (transformer time, and with codec)."
+    out = []
+    for ar in (r for r in rows if r['method'] == 'autoregressive'):
+        key = lambda r: (r['preset'], r['compiled'], r['batch'])
+        it = [r for r in rows if r['method'] == 'iterative' and key(r) == key(ar) and r['S'] == S]
+        if it: out.append(dict(preset=ar['preset'], compiled=ar['compiled'], batch=ar['batch'], S=S,
+                               transformer_speedup=ar['transformer_s_per_clip'] / it[0]['transformer_s_per_clip'],
+                               total_speedup=ar['total_s_per_clip'] / it[0]['total_s_per_clip']))
+    return out
+
+
+def device_name(dev: torch.device) -> str:
+    if dev.type == 'cuda': return torch.cuda.get_device_name(dev)
+    return f'{platform.processor() or platform.machine()} ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads)'
+
+
+def write_results(rows: list[dict], meta: dict, out_dir: Path, tag: str) -> Path:
+    "Write `bench_decode_<tag>.json` and `.md` into `out_dir`; return the markdown path."
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ratios = ar_ratios(rows)
+    (out_dir / f'bench_decode_{tag}.json').write_text(json.dumps(dict(meta=meta, rows=rows, ar_ratios=ratios), indent=1))
+    L = [f"# Decoding speed ({meta['device_name']})", '',
+         f"torch {meta['torch']}, {meta['date']}, command: `{meta['command']}`", '',
+         '| preset | method | compiled | batch | S | T | transformer s/clip | codec s/clip | total s/clip | clips/s | how |',
+         '|---|---|---|---|---|---|---|---|---|---|---|']
+    for r in rows:
+        c = '-' if r['codec_s_per_clip'] is None else f"{r['codec_s_per_clip']:.4f}"
+        L.append(f"| {r['preset']} | {r['method']} | {r['compiled']} | {r['batch']} | {r['S']} | {r['T']} | "
+                 f"{r['transformer_s_per_clip']:.4f} | {c} | {r['total_s_per_clip']:.4f} | {r['clips_per_s']:.2f} | {r['how']} |")
+    L += ['', '## Iterative (S = 16) against autoregressive, same model', '',
+          '| preset | compiled | batch | speed-up (transformer) | speed-up (with codec) |', '|---|---|---|---|---|']
+    L += [f"| {r['preset']} | {r['compiled']} | {r['batch']} | {r['transformer_speedup']:.1f}x | {r['total_speedup']:.1f}x |" for r in ratios]
+    goal = [r for r in rows if r['method'] == 'iterative' and r['preset'] == 'paper' and r['batch'] == 1 and r['S'] == 16]
+    if goal:
+        L += ['', '## Goal: < 0.1 s per 10 s clip at batch 1 (S = 16, with codec), >= 20x faster than AR', '']
+        for r in goal:
+            sp = [x['total_speedup'] for x in ratios if x['preset'] == 'paper' and x['batch'] == 1 and x['compiled'] == r['compiled']]
+            L.append(f"- {'compiled' if r['compiled'] else 'eager'}: {r['total_s_per_clip']:.4f} s/clip "
+                     f"({'met' if r['total_s_per_clip'] < 0.1 else 'NOT met'}); vs AR "
+                     + (f"{sp[0]:.1f}x ({'met' if sp[0] >= 20 else 'NOT met'})" if sp else 'n/a'))
+    p = out_dir / f'bench_decode_{tag}.md'
+    p.write_text('\n'.join(L) + '\n')
+    return p
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog=__doc__.split('\n\n', 1)[1])
+    ap.add_argument('--device', default=None, help="'cpu' or 'cuda' (default: cuda when available)")
+    ap.add_argument('--presets', default=None, help="comma-separated presets (default: tiny,small on CPU, paper on CUDA)")
+    ap.add_argument('--steps', default=None, help='comma-separated numbers of decoding steps S (default 4,8,16,32; on CPU 4,16 for presets above tiny)')
+    ap.add_argument('--batch', default=None, help='comma-separated batch sizes (default: 1,8,32; small on CPU: 1)')
+    ap.add_argument('--seconds', type=float, default=None, help='clip length in seconds (default: the preset\'s; paper/small: 10 s)')
+    ap.add_argument('--compile', default=None, choices=['no', 'yes', 'both'],
+                    help="torch.compile(mode='reduce-overhead'): default 'both' on CUDA, 'no' on CPU")
+    ap.add_argument('--ar-frames', type=int, default=16, help='time AR over this many frames and extrapolate to T')
+    ap.add_argument('--ar-full', action='store_true', help='time the whole AR decode (T forward passes)')
+    ap.add_argument('--reps', type=int, default=1, help='timed repetitions per setting (median)')
+    ap.add_argument('--no-codec', action='store_true', help='skip timing the codec decode')
+    ap.add_argument('--quick', action='store_true', help='one batch size (1) and S = 16 only, for a smoke test')
+    ap.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch\'s; on a shared machine 1 is often faster)')
+    ap.add_argument('--out', default=str(RESULTS), help='folder for the markdown and JSON results')
+    ap.add_argument('--tag', default=None, help='file name tag (default: the device type)')
+    a = ap.parse_args(argv)
+    dev = get_device(a.device)
+    if a.threads: torch.set_num_threads(a.threads)
+    presets = (a.presets or ('paper' if dev.type == 'cuda' else 'tiny,small')).split(',')
+    comp = {'no': [False], 'yes': [True], 'both': [False, True]}[a.compile or ('both' if dev.type == 'cuda' else 'no')]
+    t0, rows = time.time(), []
+    for p in presets:
+        big_on_cpu = p != 'tiny' and dev.type == 'cpu'  # about 4 s per forward pass at `small` on 2 CPU cores
+        batches = [1] if a.quick else _ints(a.batch or ('1' if big_on_cpu else '1,8,32'))
+        steps = [16] if a.quick else _ints(a.steps or ('4,16' if big_on_cpu else '4,8,16,32'))
+        rows += bench_preset(p, dev, steps, batches, comp, None if a.ar_full else a.ar_frames, a.reps,
+                             seconds=a.seconds, codec=not a.no_codec)
+    meta = dict(device=dev.type, device_name=device_name(dev), torch=torch.__version__, python=platform.python_version(),
+                command=' '.join([Path(sys.argv[0]).name] + (argv if argv is not None else sys.argv[1:])),
+                date=time.strftime('%Y-%m-%d %H:%M:%S'), wall_s=round(time.time() - t0, 1))
+    p = write_results(rows, meta, Path(a.out), a.tag or dev.type)
+    print(p.read_text())
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,101 @@
+"""End-to-end test of the `vab_generate` console script on a tiny toy cache and a few-step checkpoint (CPU, offline)."""
+import json, os, subprocess, sys, wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+
+
+def _cmd() -> list[str]:
+    "The installed console script, or the same entry point through this interpreter."
+    exe = Path(sys.executable).parent / 'vab_generate'
+    return [str(exe)] if exe.exists() else [sys.executable, '-c', 'import sys; from vab_nbdev.decoding import main; sys.exit(main())']
+
+
+def _run(*args, check=True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HF_HUB_OFFLINE='1', PYTHONWARNINGS='ignore')
+    p = subprocess.run(_cmd() + [str(a) for a in args], capture_output=True, text=True, env=env, timeout=600)
+    if check: assert p.returncode == 0, f'exit {p.returncode}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}'
+    return p
+
+
+def _wav(path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), 'rb') as w: return np.frombuffer(w.readframes(w.getnframes()), '<i2'), w.getframerate()
+
+
+@pytest.fixture(scope='module')
+def setup(tmp_path_factory):
+    "A toy cache (8 train + 4 test clips), a 3-step checkpoint, and a folder with 2 silent mp4s and a broken one."
+    from vab_nbdev.core import get_config
+    from vab_nbdev.data import write_mp4
+    from vab_nbdev.prepare import prepare_toy
+    from vab_nbdev.pretrain import pretrain
+    from vab_nbdev.synth import synth_arrays
+    root = tmp_path_factory.mktemp('vab_generate')
+    cache = prepare_toy(root / 'cache', n_train=8, n_test=4, seed=0)
+    cfg = get_config('tiny')
+    cfg.train.batch_size, cfg.train.max_steps, cfg.train.warmup_steps, cfg.train.log_every = 4, 3, 1, 1
+    cfg.train.eval_every = cfg.train.ckpt_every = 3
+    ckpt = pretrain(cfg, cache, root / 'run', progress=False)['checkpoint']
+    d = synth_arrays(2, seed=5, split='test')
+    vids = root / 'videos'
+    for i in range(2): write_mp4(vids / f'clip{i}.mp4', d['frames'][i], d['video_fps'])  # silent videos
+    (vids / 'broken.mp4').write_text('not a video')
+    return dict(root=root, cache=cache, ckpt=ckpt, vids=vids, cfg=cfg)
+
+
+def test_help():
+    out = _run('--help').stdout
+    for opt in ('--checkpoint', '--tokenizer', '--out', '--steps', '--guidance', '--temperature', '--top-k', '--seed',
+                '--batch-size', '--device'):
+        assert opt in out
+
+
+def test_cache_input(setup):
+    s, out = setup, setup['root'] / 'out_cache'
+    p = _run(s['cache'], '--checkpoint', s['ckpt'], '--out', out, '--split', 'test', '--steps', 4, '--batch-size', 3,
+             '--device', 'cpu', '--quiet')
+    rep = json.loads((out / 'report.json').read_text())
+    assert len(rep['written']) == 4 and rep['skipped'] == [], p.stdout + p.stderr
+    assert rep['decode']['steps'] == 4
+    for r in rep['written']:
+        x, sr = _wav(r['wav'])
+        assert sr == s['cfg'].audio.sample_rate and len(x) == pytest.approx(s['cfg'].clip_seconds * sr, abs=sr // 50)
+        assert np.abs(x).max() > 0  # not silence
+
+
+def test_video_inputs_skip_bad_and_mux(setup):
+    from vab_nbdev.data import media_info, read_audio
+    s, out = setup, setup['root'] / 'out_videos'
+    p = _run(s['vids'], s['root'] / 'missing.mp4', '--checkpoint', s['ckpt'], '--tokenizer', s['cache'], '--out', out,
+             '--steps', 3, '--guidance', 2.0, '--top-k', 16, '--temperature', 0.9, '--seed', 1, '--device', 'cpu', '--quiet')
+    rep = json.loads((out / 'report.json').read_text())
+    assert sorted(r['id'] for r in rep['written']) == ['clip0', 'clip1']
+    skipped = ' '.join(f"{r['input']} {r['reason']}" for r in rep['skipped'])
+    assert 'broken.mp4' in skipped and 'missing.mp4' in skipped, skipped
+    assert 'broken.mp4' in p.stderr  # reported on the console too
+    for r in rep['written']:
+        info = media_info(r['mp4'])
+        assert info['sample_rate'] is not None and info['fps'] is not None  # the video now has a soundtrack
+        assert info['duration'] == pytest.approx(s['cfg'].clip_seconds, abs=0.3)
+        a = read_audio(r['mp4'], s['cfg'].audio.sample_rate)
+        assert np.abs(a).max() > 0.001
+
+
+def test_same_seed_same_audio(setup):
+    s = setup
+    outs = [s['root'] / f'seed_{i}' for i in range(3)]
+    for o, seed in zip(outs, (7, 7, 8)):
+        _run(s['cache'], '--checkpoint', s['ckpt'], '--out', o, '--split', 'test', '--limit', 2, '--steps', 3,
+             '--seed', seed, '--device', 'cpu', '--quiet', '--no-mp4')
+    a, b, c = (_wav(o / f"{json.loads((o / 'report.json').read_text())['written'][0]['id']}.wav")[0] for o in outs)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_nothing_to_do_fails(setup):
+    s = setup
+    p = _run(s['root'] / 'nope', '--checkpoint', s['ckpt'], '--tokenizer', s['cache'], '--out', s['root'] / 'out_none',
+             '--device', 'cpu', '--quiet', check=False)
+    assert p.returncode == 1 and 'nope' in p.stderr
