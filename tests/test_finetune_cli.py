@@ -28,15 +28,10 @@ def last_json(p) -> dict: return json.loads(p.stdout.strip().splitlines()[-1])
 @pytest.fixture(scope='module')
 def setup(tmp_path_factory):
     "A tiny toy cache and a 3-step pre-training checkpoint (made in-process: the subject here is vab_finetune)."
-    from vab_nbdev.core import get_config
-    from vab_nbdev.prepare import prepare_toy
-    from vab_nbdev.pretrain import pretrain
+    from conftest import tiny_run
     root = tmp_path_factory.mktemp('ft')
-    cache = prepare_toy(root / 'cache', n_train=24, n_test=8, seed=0)
-    cfg = get_config('tiny')
-    cfg.train.batch_size, cfg.train.max_steps, cfg.train.warmup_steps, cfg.train.log_every = 8, 3, 1, 1
-    pre = pretrain(cfg, cache, root / 'pre', progress=False)
-    return dict(root=root, cache=cache, ckpt=root / 'pre')
+    cache, run, _ = tiny_run(root, n_train=24, n_test=8, batch_size=8)
+    return dict(root=root, cache=cache, ckpt=run)
 
 
 def test_help():

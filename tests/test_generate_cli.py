@@ -28,17 +28,13 @@ def _wav(path) -> tuple[np.ndarray, int]:
 @pytest.fixture(scope='module')
 def setup(tmp_path_factory):
     "A toy cache (8 train + 4 test clips), a 3-step checkpoint, and a folder with 2 silent mp4s and a broken one."
+    from conftest import tiny_run
     from vab_nbdev.core import get_config
     from vab_nbdev.data import write_mp4
-    from vab_nbdev.prepare import prepare_toy
-    from vab_nbdev.pretrain import pretrain
     from vab_nbdev.synth import synth_arrays
     root = tmp_path_factory.mktemp('vab_generate')
-    cache = prepare_toy(root / 'cache', n_train=8, n_test=4, seed=0)
+    cache, _, ckpt = tiny_run(root, n_train=8, n_test=4, batch_size=4)
     cfg = get_config('tiny')
-    cfg.train.batch_size, cfg.train.max_steps, cfg.train.warmup_steps, cfg.train.log_every = 4, 3, 1, 1
-    cfg.train.eval_every = cfg.train.ckpt_every = 3
-    ckpt = pretrain(cfg, cache, root / 'run', progress=False)['checkpoint']
     d = synth_arrays(2, seed=5, split='test')
     vids = root / 'videos'
     for i in range(2): write_mp4(vids / f'clip{i}.mp4', d['frames'][i], d['video_fps'])  # silent videos
