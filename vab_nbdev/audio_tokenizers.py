@@ -189,12 +189,12 @@ class MelRVQTokenizer(AudioTokenizer):
             iters: int = 10,  # Lloyd iterations per codebook
             seed: int = 0,
             max_frames: int = 20_000,  # random subset of mel frames the k-means sees (fit time grows linearly with it)
-            db_range: float = 80.0) -> MelRVQTokenizer:  # features are floored this far below the loudest frame
+            db_range: float | None = None) -> MelRVQTokenizer:  # floor this far below the loudest frame (default `cfg.db_range`)
         "Fit the normalisation and K residual codebooks of V entries on the log-mel frames of `wavs`; returns self."
         x = torch.cat([self.features(self.fit_length(wavs[i:i + 64])) for i in range(0, len(wavs), 64)])
         x = x.reshape(-1, self.cfg.n_mels)                      # (N, T, n_mels) -> (N*T, n_mels)
         x = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:max_frames].to(x.device)]
-        self.floor = x.max() - db_range
+        self.floor = x.max() - (self.cfg.db_range if db_range is None else db_range)
         x = x.clamp_min(self.floor)
         self.mean, self.std = x.mean(0), x.std(0).clamp_min(1e-3)
         self.codebooks = residual_kmeans((x - self.mean) / self.std, self.K, self.V, iters, seed)

@@ -5,7 +5,7 @@
 # %% ../nbs/00_core.ipynb #6a238a90
 from __future__ import annotations
 import json, os, random
-from dataclasses import dataclass, field, asdict, replace
+from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +13,8 @@ import torch
 
 # %% auto #0
 __all__ = ['ENCODEC_SR', 'ENCODEC_FRAME_RATE', 'ENCODEC_V', 'PRESETS', 'AudioConfig', 'VisualConfig', 'ModelConfig', 'MaskConfig',
-           'DecodeConfig', 'TrainConfig', 'VABConfig', 'get_config', 'get_device', 'seed_everything', 'autocast',
-           'log_mel', 'show_spec', 'show_tokens', 'show_frames', 'audio_player']
+           'DecodeConfig', 'TrainConfig', 'FinetuneConfig', 'VABConfig', 'get_config', 'get_device', 'seed_everything',
+           'autocast', 'log_mel', 'show_spec', 'show_tokens', 'show_frames', 'audio_player']
 
 # %% ../nbs/00_core.ipynb #95e882de
 ENCODEC_SR, ENCODEC_FRAME_RATE, ENCODEC_V = 24_000, 75.0, 1024  # the `encodec` package's 24 kHz model
@@ -26,9 +26,10 @@ class AudioConfig:
     sample_rate: int = 16_000   # Hz the tokenizer works at
     frame_rate: float = 50.0    # token frames per second (the paper's grid is 50 Hz [paper])
     K: int = 4                  # codebooks per frame (the paper's Encodec variant uses 4 [follow-up])
-    V: int = 256                # entries per codebook
+    V: int = 64                 # entries per codebook (EnCodec fixes 1024; 64 for the offline tokenizer, so the tiny model learns in minutes [ours])
     n_mels: int = 64            # mel bands of the offline tokenizer
     n_fft: int = 1024           # FFT size of the offline tokenizer
+    db_range: float = 45.0      # offline tokenizer: log-mel floored this far below the loudest training frame, so silence is (nearly) one token [ours]
     bandwidth: float = 3.0      # EnCodec kbps: 1.5/3/6/12/24 -> K = 2/4/8/16/32 (3 kbps -> K = 4 [ours])
     checkpoint_dir: str | None = None  # local folder with EnCodec weights (else $VAB_ENCODEC_DIR, else the torch hub cache)
 
@@ -83,11 +84,14 @@ class ModelConfig:
     n1: int = 2                 # layers with shared attention + modality-expert FFN (paper: 12 [paper])
     n2: int = 2                 # fully shared layers (paper: 12 [paper])
     dropout: float = 0.0        # dropout in attention and FFN [ours]
+    rope: bool = True           # time-aligned rotary positions in attention, on top of the learned ones [ours]
+    rope_base: float = 10_000.0  # rotary base (RoFormer's)
     K: int = 0                  # codebooks (derived)
     V: int = 0                  # codebook size (derived); the MASK id is V
     T: int = 0                  # audio frames per clip (derived)
     F: int = 0                  # video frames per clip (derived)
     d_vis: int = 0              # visual feature width (derived)
+    vis_stride: float = 0.0     # audio frames per video frame, frame_rate / fps (derived): where frame f sits in audio time
 
 @dataclass
 class MaskConfig:
@@ -127,6 +131,33 @@ class TrainConfig:
     ckpt_every: int = 200
     eval_every: int = 200
 
+# %% ../nbs/00_core.ipynb #f7dccc30
+@dataclass
+class FinetuneConfig:
+    "Contrastive fine-tuning and classifier training. `None` means: take it from the checkpoint's `cfg.train`."
+    proj_dim: int | None = None      # width of the two projections; None = the model width D [ours]
+    temperature: float = 0.07        # initial InfoNCE temperature, learnable (CLIP) [ours: paper silent; CAV-MAE uses 0.05]
+    max_logit_scale: float = 100.0   # clamp of 1/temperature, as CLIP [ours]
+    steps: int = 300                 # contrastive optimiser steps
+    batch_size: int | None = None    # clips per step (the negatives are the other clips of the batch); None = cfg.train.batch_size
+    lr: float | None = None          # AdamW learning rate of the new projections and temperature; None = cfg.train.lr
+    backbone_lr_scale: float = 0.1   # the pre-trained N1 layers and embeddings train at lr x this [ours]
+    warmup_steps: int = 20           # linear warm-up, then cosine decay to 10% [ours]
+    weight_decay: float | None = None  # None = cfg.train.weight_decay
+    grad_clip: float | None = None   # None = cfg.train.grad_clip
+    seed: int = 0                    # batches of step s are drawn from (seed, s): resumable without RNG state
+    ckpt_every: int = 100            # steps between checkpoints
+    eval_every: int = 100            # steps between retrieval evaluations on the test split
+    probe_steps: int = 300           # full-batch steps of a linear probe [ours]
+    probe_lr: float = 1e-2           # linear-probe learning rate [ours]
+    probe_weight_decay: float = 1e-3  # linear-probe weight decay [ours]
+    transfer_steps: int = 100        # audio-only fine-tuning steps [ours]
+    transfer_lr: float = 1e-3        # audio-only fine-tuning learning rate (cosine decay to 0) [ours]
+    transfer_batch_size: int = 32    # audio-only fine-tuning clips per step [ours]
+
+    @classmethod
+    def from_dict(cls, d: dict) -> FinetuneConfig: return cls(**{k: v for k, v in d.items() if k in {f.name for f in fields(cls)}})
+
 # %% ../nbs/00_core.ipynb #4a3f913b
 @dataclass
 class VABConfig:
@@ -148,6 +179,7 @@ class VABConfig:
         m, a = self.model, self.audio
         m.K, m.V, m.T = a.K, a.V, a.n_frames(self.clip_seconds)
         m.F, m.d_vis = self.visual.n_frames(self.clip_seconds), self.visual.dim
+        m.vis_stride = a.frame_rate / self.visual.fps
         self.decode.top_k = min(self.decode.top_k, a.V)
         return self
 
@@ -171,7 +203,7 @@ def _tiny() -> VABConfig:
     return VABConfig('tiny', 4.0, AudioConfig(), VisualConfig(),
                      ModelConfig(D=128, n_heads=4, d_ff=512, n1=2, n2=2),
                      decode=DecodeConfig(top_k=32),
-                     train=TrainConfig(lr=1e-3, warmup_steps=30, max_steps=600, batch_size=32, ckpt_every=100, eval_every=100))
+                     train=TrainConfig(lr=3e-3, warmup_steps=30, max_steps=600, batch_size=32, ckpt_every=100, eval_every=100))
 
 def _small() -> VABConfig:
     return VABConfig('small', 10.0, AudioConfig(kind='encodec', bandwidth=3.0),

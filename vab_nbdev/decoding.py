@@ -24,7 +24,8 @@ from .pretrain import CheckpointError, load_model
 
 # %% auto #0
 __all__ = ['cosine_schedule', 'mask_counts', 'guide', 'guided_logits', 'gumbel_noise', 'sample_tokens', 'logprob_score',
-           'generate', 'generate_ar', 'show_film_strip', 'write_wav', 'read_wav', 'generate_files', 'main']
+           'generate', 'generate_ar', 'show_film_strip', 'mismatch', 'activity', 'event_activity', 'envelope_iou',
+           'onset_iou', 'write_wav', 'read_wav', 'generate_files', 'main']
 
 # %% ../nbs/05_decoding.ipynb #9d2f47b8
 def cosine_schedule(r):
@@ -188,6 +189,37 @@ def show_film_strip(history: list,  # grids (B, K, T) before and after each step
         display(fig); plt.close(fig)
         for w, _ in wavs: display(audio_player(w, sample_rate))
     return fig
+
+# %% ../nbs/05_decoding.ipynb #f4490698
+def mismatch(labels, seed: int = 0) -> np.ndarray:
+    "For each clip, another clip with a different class (a derangement): the next such clip in a seeded shuffle [ours]."
+    labels = np.asarray(labels); order = np.random.default_rng(seed).permutation(len(labels))
+    if len(set(labels.tolist())) < 2: raise ValueError('mismatch needs clips of at least two classes')
+    return np.array([next(j for j in np.roll(order, -int(np.nonzero(order == i)[0][0]))[1:] if labels[j] != labels[i]) for i in range(len(labels))])
+
+def activity(wav, sr: int, fps: float = 50.0,
+             thresh_db: float = -35.0) -> np.ndarray:  # between the toy data's noise (-44 dBFS) and its quietest event (-26)
+    "Frame-level on/off envelope (n,) of a waveform: frame RMS above `thresh_db` dBFS."
+    w = np.asarray(wav, np.float64).reshape(-1); hop = int(round(sr / fps)); n = len(w) // hop
+    return 10 * np.log10((w[:n * hop].reshape(n, hop) ** 2).mean(1) + 1e-12) > thresh_db
+
+def event_activity(events: list, n: int, fps: float = 50.0) -> np.ndarray:
+    "True on/off (n,) of a clip's events (dicts with onset, offset in s) at the frame centres."
+    t = (np.arange(n) + 0.5) / fps
+    return np.any([(t >= e['onset']) & (t < e['offset']) for e in events], 0) if events else np.zeros(n, bool)
+
+def envelope_iou(a: np.ndarray, b: np.ndarray) -> float:
+    "Intersection over union of two boolean envelopes (1 when both are empty)."
+    a, b = np.asarray(a, bool), np.asarray(b, bool); n = min(len(a), len(b)); a, b = a[:n], b[:n]
+    return float((a & b).sum() / (a | b).sum()) if (a | b).any() else 1.0
+
+def onset_iou(wavs, refs, sr: int) -> np.ndarray:
+    "Timing agreement per clip: IoU of each waveform's envelope with its reference, an event list or a waveform."
+    out = []
+    for w, r in zip(wavs, refs):
+        a = activity(w, sr)
+        out.append(envelope_iou(a, event_activity(r, len(a)) if isinstance(r, list) else activity(r, sr)))
+    return np.array(out)
 
 # %% ../nbs/05_decoding.ipynb #5b55cd77
 _VIDEO_EXTS = ('.mp4', '.mkv', '.webm', '.mov', '.avi')

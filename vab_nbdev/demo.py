@@ -12,15 +12,15 @@ import torch
 import matplotlib
 import matplotlib.pyplot as plt
 
-from .core import get_config, get_device, seed_everything, show_spec, show_tokens
+from .core import FinetuneConfig, get_config, get_device, seed_everything, show_spec, show_tokens
 from .data import read_audio, read_frames, read_manifest, write_mp4
 from .synth import SynthConfig, make_dataset, CLASSES
 from .probe import train_probe, AudioProbe
 from .prepare import prepare, load_cache, load_cache_tokenizer, clip_key
-from .pretrain import pretrain, load_model, masked_accuracy, unigram_accuracy, eval_mask, load_split
-from .decoding import generate, generate_ar, show_film_strip, write_wav
+from .pretrain import pretrain, load_model, masked_accuracy, unigram_accuracy, masked_nll, unigram_nll, eval_mask, load_split
+from .decoding import generate, generate_ar, show_film_strip, write_wav, mismatch, onset_iou
 from .metrics import ProbeEmbedder, fad, kld, accuracy, similarity
-from .finetune import FinetuneConfig, finetune_contrastive, load_contrastive, retrieval_eval, embed_clips, train_classifier
+from .finetune import finetune_contrastive, load_contrastive, retrieval_eval, embed_clips, train_classifier
 
 # %% auto #0
 __all__ = ['run_stage', 'write_report', 'run_demo', 'metrics_from_stages', 'main']
@@ -49,19 +49,20 @@ def _real_audio(csv_path, split: str, cfg) -> tuple[np.ndarray, np.ndarray, list
     wavs = np.stack([read_audio(r.path, cfg.audio.sample_rate, seconds=cfg.clip_seconds) for r in refs])
     return wavs, np.array([CLASSES.index(r.label) for r in refs]), [clip_key(r) for r in refs]
 
-def _mismatch(labels: np.ndarray, seed: int) -> np.ndarray:
-    "For each clip, another clip of a different class (the mismatched-video control) [ours]."
-    rng = np.random.default_rng(seed)
-    return np.array([rng.choice(np.flatnonzero(labels != l)) for l in labels])
-
 # %% ../nbs/08_demo.ipynb #7a8ec7ca
 def _stage_pretrain_eval(model, cfg, cache: Path, seed: int) -> dict:
-    "Held-out masked accuracy with the video, with the null video, and the unigram baseline, on the same masks."
+    "Held-out masked accuracy with the video, with the null video, and the unigram baseline, on the same masks (training ratios, and all masked): accuracy and cross-entropy."
     tr, te = load_split(cache, 'train', cfg), load_split(cache, 'test', cfg)
-    mask = eval_mask(te['codes'], cfg, None, seed)
-    return dict(masked_acc=masked_accuracy(model, te['codes'], te['feats'], cfg, seed=seed),
-                masked_acc_null_video=masked_accuracy(model, te['codes'], te['feats'], cfg, null_video=True, seed=seed),
-                unigram_acc=unigram_accuracy(tr['codes'], te['codes'], mask))
+    res = {}
+    for suffix, r in (('', None), ('_all_masked', 1.0)):  # the training mask ratios, then every audio token masked
+        mask = eval_mask(te['codes'], cfg, r, seed)
+        res.update({f'masked_acc{suffix}': masked_accuracy(model, te['codes'], te['feats'], cfg, ratio=r, seed=seed),
+                    f'masked_acc_null_video{suffix}': masked_accuracy(model, te['codes'], te['feats'], cfg, null_video=True, ratio=r, seed=seed),
+                    f'unigram_acc{suffix}': unigram_accuracy(tr['codes'], te['codes'], mask),
+                    f'masked_nll{suffix}': masked_nll(model, te['codes'], te['feats'], cfg, ratio=r, seed=seed),
+                    f'masked_nll_null_video{suffix}': masked_nll(model, te['codes'], te['feats'], cfg, null_video=True, ratio=r, seed=seed),
+                    f'unigram_nll{suffix}': unigram_nll(tr['codes'], te['codes'], mask, cfg.model.V)})
+    return res
 
 def _decode_batches(model, tok, feats: torch.Tensor, cfg, seed: int, batch: int = 32) -> tuple[np.ndarray, float]:
     "Generate and decode audio for every row of feats; returns wavs (N, S) and the wall seconds it took."
@@ -86,7 +87,7 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
     real, _, ids = _real_audio(csv_path, 'test', cfg)
     if ids != list(te['ids']): raise RuntimeError(f'{cache}: the cached test clips differ from {csv_path}; delete {out} and run again')
     gen, secs = _decode_batches(model, tok, feats, cfg, seed)
-    mis_idx = _mismatch(labels, seed)
+    mis_idx = mismatch(labels, seed)
     gen_mis, _ = _decode_batches(model, tok, feats[mis_idx], cfg, seed)
     emb = ProbeEmbedder(probe)
     pred, pred_mis = emb.logits(gen).argmax(-1).numpy(), emb.logits(gen_mis).argmax(-1).numpy()
@@ -97,6 +98,8 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
                 class_acc_real=float((emb.logits(real).argmax(-1).numpy() == labels).mean()),
                 fad=fad(e_real, e_gen)['fad'], fad_mismatched=fad(e_real, e_mis)['fad'],
                 kld=kld(emb.logits(real), emb.logits(gen)), kld_mismatched=kld(emb.logits(real), emb.logits(gen_mis)),
+                onset_iou=float(onset_iou(gen, real, cfg.audio.sample_rate).mean()),
+                onset_iou_mismatched=float(onset_iou(gen_mis, real, cfg.audio.sample_rate).mean()),
                 n=len(labels), embedder='probe-penultimate (offline, trained on real toy clips)',
                 seconds_per_clip=secs / len(labels), ar_seconds_per_clip=timing['ar'],
                 iterative_seconds_per_clip_same_batch=timing['iterative'], ar_batch=min(n_timing, len(labels)),
@@ -239,8 +242,12 @@ def run_demo(out='demo_out',                 # report folder (also holds the dat
     return m
 
 # %% ../nbs/08_demo.ipynb #a483cc2a
-_PRETRAIN_KEYS = ('masked_acc', 'masked_acc_null_video', 'unigram_acc')
-_GEN_KEYS = ('class_acc', 'class_acc_mismatched', 'class_acc_real', 'fad', 'fad_mismatched', 'kld', 'kld_mismatched', 'n', 'embedder',
+_PRETRAIN_KEYS = ('masked_acc', 'masked_acc_null_video', 'unigram_acc',
+                  'masked_acc_all_masked', 'masked_acc_null_video_all_masked', 'unigram_acc_all_masked',
+                  'masked_nll', 'masked_nll_null_video', 'unigram_nll',
+                  'masked_nll_all_masked', 'masked_nll_null_video_all_masked', 'unigram_nll_all_masked')
+_GEN_KEYS = ('class_acc', 'class_acc_mismatched', 'class_acc_real', 'onset_iou', 'onset_iou_mismatched', 'fad', 'fad_mismatched',
+             'kld', 'kld_mismatched', 'n', 'embedder',
              'seconds_per_clip', 'ar_seconds_per_clip', 'iterative_seconds_per_clip_same_batch', 'ar_batch', 'steps', 'guidance')
 
 def metrics_from_stages(st: dict) -> dict:
@@ -273,7 +280,8 @@ def main(argv=None):
     m = run_demo(a.out, a.seed, a.n_train, a.n_test, a.pretrain_steps, a.finetune_steps, progress=not a.quiet)
     g, r = m['generation'], m['retrieval']
     print(f"\nmasked acc {m['pretrain']['masked_acc']:.3f} (null video {m['pretrain']['masked_acc_null_video']:.3f}, unigram {m['pretrain']['unigram_acc']:.3f})")
-    print(f"generation: class acc {g['class_acc']:.3f} vs mismatched {g['class_acc_mismatched']:.3f}; FAD {g['fad']:.2f} vs {g['fad_mismatched']:.2f}; "
+    print(f"masked acc, all audio masked {m['pretrain']['masked_acc_all_masked']:.3f} (null video {m['pretrain']['masked_acc_null_video_all_masked']:.3f}, unigram {m['pretrain']['unigram_acc_all_masked']:.3f})")
+    print(f"generation: class acc {g['class_acc']:.3f} vs mismatched {g['class_acc_mismatched']:.3f}; onset IoU {g['onset_iou']:.3f} vs {g['onset_iou_mismatched']:.3f}; FAD {g['fad']:.2f} vs {g['fad_mismatched']:.2f}; "
           f"{g['seconds_per_clip']:.3f} s/clip (AR {g['ar_seconds_per_clip']:.3f})")
     print(f"retrieval R@1 v2a {r['v2a']['r1']:.3f} a2v {r['a2v']['r1']:.3f} (chance {r['chance_r1']:.3f}); classification {m['classification']}")
     print(f"report: {Path(a.out) / 'index.html'}  ({m['seconds_total']:.0f} s)")

@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F_
 from tqdm.auto import tqdm
 
-from .core import VABConfig, TrainConfig, get_device, autocast
+from .core import VABConfig, TrainConfig, FinetuneConfig, get_device, autocast
 from .model import VAB
 from .prepare import load_cache
 from .pretrain import (CheckpointError, load_checkpoint, load_model, load_split, make_optimizer,
@@ -22,36 +22,9 @@ from .pretrain import (CheckpointError, load_checkpoint, load_model, load_split,
 from .metrics import accuracy, mean_average_precision, retrieval_report
 
 # %% auto #0
-__all__ = ['FinetuneConfig', 'info_nce', 'n1_parameter_names', 'freeze_except', 'pool_video', 'pool_audio', 'ContrastiveVAB',
-           'embed_clips', 'retrieval_eval', 'load_contrastive', 'load_encoder', 'finetune_contrastive',
-           'LinearClassifier', 'pooled_features', 'train_classifier', 'AudioClassifier', 'finetune_audio_only', 'main']
-
-# %% ../nbs/07_finetune.ipynb #f7dccc30
-@dataclass
-class FinetuneConfig:
-    "Contrastive fine-tuning and classifier training. `None` means: take it from the checkpoint's `cfg.train`."
-    proj_dim: int | None = None      # width of the two projections; None = the model width D [ours]
-    temperature: float = 0.07        # initial InfoNCE temperature, learnable (CLIP) [ours: paper silent; CAV-MAE uses 0.05]
-    max_logit_scale: float = 100.0   # clamp of 1/temperature, as CLIP [ours]
-    steps: int = 300                 # contrastive optimiser steps
-    batch_size: int | None = None    # clips per step (the negatives are the other clips of the batch); None = cfg.train.batch_size
-    lr: float | None = None          # AdamW learning rate of the new projections and temperature; None = cfg.train.lr
-    backbone_lr_scale: float = 0.1   # the pre-trained N1 layers and embeddings train at lr x this [ours]
-    warmup_steps: int = 20           # linear warm-up, then cosine decay to 10% [ours]
-    weight_decay: float | None = None  # None = cfg.train.weight_decay
-    grad_clip: float | None = None   # None = cfg.train.grad_clip
-    seed: int = 0                    # batches of step s are drawn from (seed, s): resumable without RNG state
-    ckpt_every: int = 100            # steps between checkpoints
-    eval_every: int = 100            # steps between retrieval evaluations on the test split
-    probe_steps: int = 300           # full-batch steps of a linear probe [ours]
-    probe_lr: float = 1e-2           # linear-probe learning rate [ours]
-    probe_weight_decay: float = 1e-3  # linear-probe weight decay [ours]
-    transfer_steps: int = 100        # audio-only fine-tuning steps [ours]
-    transfer_lr: float = 1e-3        # audio-only fine-tuning learning rate (cosine decay to 0) [ours]
-    transfer_batch_size: int = 32    # audio-only fine-tuning clips per step [ours]
-
-    @classmethod
-    def from_dict(cls, d: dict) -> FinetuneConfig: return cls(**{k: v for k, v in d.items() if k in {f.name for f in fields(cls)}})
+__all__ = ['info_nce', 'n1_parameter_names', 'freeze_except', 'pool_video', 'pool_audio', 'ContrastiveVAB', 'embed_clips',
+           'retrieval_eval', 'load_contrastive', 'load_encoder', 'finetune_contrastive', 'LinearClassifier',
+           'pooled_features', 'train_classifier', 'AudioClassifier', 'finetune_audio_only', 'main']
 
 # %% ../nbs/07_finetune.ipynb #ee8c92a6
 def info_nce(v: torch.Tensor,            # (B, P) L2-normalised video embeddings

@@ -13,9 +13,23 @@ import torch.nn.functional as F_
 from .core import ModelConfig, get_config
 
 # %% auto #0
-__all__ = ['Attention', 'FFN', 'Block', 'VAB']
+__all__ = ['rope_angles', 'apply_rope', 'Attention', 'FFN', 'Block', 'VAB']
 
 # %% ../nbs/03_model.ipynb #78b4e60e
+def rope_angles(pos: torch.Tensor,     # (L,) positions (may be fractional: time in audio frames)
+                d_head: int,           # head width (even)
+                base: float = 10_000.0) -> tuple[torch.Tensor, torch.Tensor]:
+    "cos and sin (L, d_head/2) of the rotary angles pos * base^(-2i/d_head)."
+    inv = base ** (-torch.arange(0, d_head, 2, dtype=torch.float32, device=pos.device) / d_head)
+    ang = pos.float()[:, None] * inv[None]                                   # (L, d_head/2)
+    return ang.cos(), ang.sin()
+
+def apply_rope(x: torch.Tensor, rope: tuple) -> torch.Tensor:  # x (B, H, L, d_head); rope = (cos, sin) from `rope_angles`
+    "Rotate the pairs (x[..., i], x[..., i + d_head/2]) by the rotary angles."
+    cos, sin = (r.to(x.dtype) for r in rope)
+    x1, x2 = x.chunk(2, dim=-1)
+    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+
 class Attention(nn.Module):
     "Bidirectional multi-head self-attention with fused QKV."
     def __init__(self, D: int, n_heads: int, dropout: float = 0.0):
@@ -24,9 +38,10 @@ class Attention(nn.Module):
         self.n_heads, self.dropout = n_heads, dropout
         self.qkv, self.proj = nn.Linear(D, 3 * D), nn.Linear(D, D)
 
-    def forward(self, x):  # x (B, L, D)
+    def forward(self, x, rope=None):  # x (B, L, D); rope: (cos, sin) for the L positions, or None
         B, L, D = x.shape
         q, k, v = self.qkv(x).view(B, L, 3, self.n_heads, D // self.n_heads).permute(2, 0, 3, 1, 4)  # (B,L,3D) -> 3 x (B,H,L,D/H)
+        if rope is not None: q, k = apply_rope(q, rope), apply_rope(k, rope)
         y = F_.scaled_dot_product_attention(q, k, v, dropout_p=self.dropout if self.training else 0.0)
         return self.proj(y.transpose(1, 2).reshape(B, L, D))  # (B,H,L,D/H) -> (B,L,D)
 
@@ -48,8 +63,8 @@ class Block(nn.Module):
         if expert: self.ffn_vis, self.ffn_aud = FFN(D, d_ff, dropout), FFN(D, d_ff, dropout)
         else: self.ffn = FFN(D, d_ff, dropout)
 
-    def forward(self, x, n_vis: int):  # x (B, n_vis + n_aud, D): visual positions first
-        x = x + self.drop(self.attn(self.ln(x)))
+    def forward(self, x, n_vis: int, rope=None):  # x (B, n_vis + n_aud, D): visual positions first
+        x = x + self.drop(self.attn(self.ln(x), rope))
         if not self.expert: return x + self.ffn(x)
         v, a = x[:, :n_vis], x[:, n_vis:]
         return torch.cat([v + self.ffn_vis(v), a + self.ffn_aud(a)], dim=1)
@@ -86,6 +101,13 @@ class VAB(nn.Module):
     @property
     def mask_id(self) -> int: return self.cfg.V
 
+    def rope(self, n_vis: int, n_aud: int, device=None):
+        "Rotary (cos, sin) for `n_vis` video frames then `n_aud` audio frames, placed by time; None if `cfg.rope` is off."
+        if not self.cfg.rope: return None
+        stride = self.cfg.vis_stride or self.cfg.T / self.cfg.F                # audio frames per video frame
+        times = torch.cat([torch.arange(n_vis, device=device) * stride, torch.arange(n_aud, device=device).float()])
+        return rope_angles(times, self.cfg.D // self.cfg.n_heads, self.cfg.rope_base)
+
     def num_params(self, trainable_only: bool = False) -> int:
         "Number of parameters."
         return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)
@@ -111,7 +133,8 @@ def _forward(self: VAB, codes, feats, drop_cond=None):
     "Logits (B,K,T',V) for every audio position, given masked `codes` (B,K,T') and `feats` (B,F',d_vis)."
     v, a = _embed_video(self, feats, drop_cond), _embed_audio(self, codes)
     x, n_vis = self.drop(torch.cat([v, a], dim=1)), v.shape[1]               # (B, F'+T', D)
-    for blk in self.blocks: x = blk(x, n_vis)
+    rope = self.rope(n_vis, a.shape[1], x.device)
+    for blk in self.blocks: x = blk(x, n_vis, rope)
     B, T = codes.shape[0], codes.shape[2]
     logits = self.heads(self.ln_f(x[:, n_vis:]))                            # (B,T',D) -> (B,T',K*V)
     return logits.view(B, T, self.cfg.K, self.cfg.V).transpose(1, 2)        # -> (B,K,T',V)
@@ -122,13 +145,15 @@ VAB.forward = _forward
 def _encode_video(self: VAB, feats):
     "Video alone through the N1 expert layers: (B,F',d_vis) -> (B,F',D)."
     x = self.drop(_embed_video(self, feats))
-    for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=x.shape[1])
+    rope = self.rope(x.shape[1], 0, x.device)
+    for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=x.shape[1], rope=rope)
     return x
 
 def _encode_audio(self: VAB, codes):
     "Audio alone through the N1 expert layers: (B,K,T') -> (B,T',D)."
     x = self.drop(_embed_audio(self, codes))
-    for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=0)
+    rope = self.rope(0, x.shape[1], x.device)
+    for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=0, rope=rope)
     return x
 
 VAB.encode_video, VAB.encode_audio = _encode_video, _encode_audio

@@ -22,8 +22,9 @@ from .prepare import load_cache
 
 # %% auto #0
 __all__ = ['sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler',
-           'train_step', 'eval_mask', 'masked_accuracy', 'unigram_accuracy', 'evaluate', 'CheckpointError',
-           'save_checkpoint', 'load_checkpoint', 'load_model', 'load_split', 'pretrain', 'config_for_cache', 'main']
+           'train_step', 'eval_mask', 'masked_accuracy', 'masked_nll', 'unigram_nll', 'unigram_accuracy', 'evaluate',
+           'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'load_model', 'load_split', 'pretrain',
+           'config_for_cache', 'main']
 
 # %% ../nbs/04_pretrain.ipynb #023516f0
 def _rand(shape, generator=None, device=None, dtype=torch.float32):
@@ -156,6 +157,23 @@ def masked_accuracy(model: VAB, codes: torch.Tensor, feats: torch.Tensor,  # (N,
     "Held-out accuracy of the predicted tokens at masked positions."
     loss, correct, n = _masked_eval(model, codes, feats, eval_mask(codes, cfg, ratio, seed), cfg, null_video)
     return (correct / n).item()
+
+def masked_nll(model: VAB, codes: torch.Tensor, feats: torch.Tensor, cfg: VABConfig,
+               null_video: bool = False, ratio: float | None = None, seed: int = 0) -> float:
+    "Held-out cross-entropy (nats per masked token, no label smoothing) on the same masks as `masked_accuracy`."
+    loss, correct, n = _masked_eval(model, codes, feats, eval_mask(codes, cfg, ratio, seed), cfg, null_video)
+    return (loss / n).item()
+
+def unigram_nll(train_codes: torch.Tensor,  # (N,K,T) codes the baseline is fitted on
+                test_codes: torch.Tensor,   # (M,K,T) codes it is scored on
+                mask: torch.Tensor,         # (M,K,T) bool positions to score
+                V: int) -> float:           # codebook size
+    "Cross-entropy of each codebook's training token frequencies (add-one smoothed) at the masked test positions."
+    K = train_codes.shape[1]
+    counts = torch.stack([train_codes[:, k].flatten().bincount(minlength=V) for k in range(K)]).double() + 1  # (K, V)
+    logp = (counts / counts.sum(1, keepdim=True)).log()
+    nll = -logp[torch.arange(K).view(1, K, 1), test_codes.cpu()]            # (M,K,T)
+    return (nll[mask.cpu()].sum() / mask.sum()).item()
 
 def unigram_accuracy(train_codes: torch.Tensor,  # (N,K,T) codes the baseline is fitted on
                      test_codes: torch.Tensor,   # (M,K,T) codes it is scored on
