@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 
 from .core import DecodeConfig, autocast, get_device, show_tokens, show_spec, audio_player
 from .data import MediaError, media_info, read_frames, write_mp4
+from .synth import SynthConfig
 from .audio_tokenizers import build_audio_tokenizer, load_audio_tokenizer
 from .visual_encoders import build_visual_encoder
 from .prepare import clip_key, list_clips, load_cache, load_cache_tokenizer
@@ -198,7 +199,7 @@ def mismatch(labels, seed: int = 0) -> np.ndarray:
     return np.array([next(j for j in np.roll(order, -int(np.nonzero(order == i)[0][0]))[1:] if labels[j] != labels[i]) for i in range(len(labels))])
 
 def activity(wav, sr: int, fps: float = 50.0,
-             thresh_db: float = -35.0) -> np.ndarray:  # between the toy data's noise (-44 dBFS) and its quietest event (-26)
+             thresh_db: float = (SynthConfig.noise_db + SynthConfig.level_db[0]) / 2) -> np.ndarray:  # between the toy data's noise and its quietest event
     "Frame-level on/off envelope (n,) of a waveform: frame RMS above `thresh_db` dBFS."
     w = np.asarray(wav, np.float64).reshape(-1); hop = int(round(sr / fps)); n = len(w) // hop
     return 10 * np.log10((w[:n * hop].reshape(n, hop) ** 2).mean(1) + 1e-12) > thresh_db

@@ -104,7 +104,7 @@ class VAB(nn.Module):
     def rope(self, n_vis: int, n_aud: int, device=None):
         "Rotary (cos, sin) for `n_vis` video frames then `n_aud` audio frames, placed by time; None if `cfg.rope` is off."
         if not self.cfg.rope: return None
-        stride = self.cfg.vis_stride or self.cfg.T / self.cfg.F                # audio frames per video frame
+        stride = self.cfg.vis_stride or self.cfg.T / self.cfg.F  # audio frames per video frame (T/F for a hand-built ModelConfig)
         times = torch.cat([torch.arange(n_vis, device=device) * stride, torch.arange(n_aud, device=device).float()])
         return rope_angles(times, self.cfg.D // self.cfg.n_heads, self.cfg.rope_base)
 
