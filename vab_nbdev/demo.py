@@ -17,7 +17,7 @@ from .data import read_audio, read_frames, read_manifest, write_mp4
 from .synth import SynthConfig, make_dataset, CLASSES
 from .probe import train_probe, AudioProbe
 from .prepare import prepare, load_cache, load_cache_tokenizer, clip_key
-from .pretrain import pretrain, load_model, masked_accuracy, unigram_accuracy, masked_nll, unigram_nll, eval_mask, load_split
+from .pretrain import pretrain, load_model, evaluate, unigram_accuracy, unigram_nll, eval_mask, load_split
 from .decoding import generate, generate_ar, show_film_strip, write_wav, mismatch, onset_iou
 from .metrics import ProbeEmbedder, fad, kld, accuracy, similarity
 from .finetune import finetune_contrastive, load_contrastive, retrieval_eval, embed_clips, train_classifier
@@ -56,11 +56,10 @@ def _stage_pretrain_eval(model, cfg, cache: Path, seed: int) -> dict:
     res = {}
     for suffix, r in (('', None), ('_all_masked', 1.0)):  # the training mask ratios, then every audio token masked
         mask = eval_mask(te['codes'], cfg, r, seed)
-        res.update({f'masked_acc{suffix}': masked_accuracy(model, te['codes'], te['feats'], cfg, ratio=r, seed=seed),
-                    f'masked_acc_null_video{suffix}': masked_accuracy(model, te['codes'], te['feats'], cfg, null_video=True, ratio=r, seed=seed),
+        ev, ev0 = evaluate(model, te, cfg, seed, ratio=r), evaluate(model, te, cfg, seed, null_video=True, ratio=r)
+        res.update({f'masked_acc{suffix}': ev['eval_acc'], f'masked_acc_null_video{suffix}': ev0['eval_acc'],
                     f'unigram_acc{suffix}': unigram_accuracy(tr['codes'], te['codes'], mask),
-                    f'masked_nll{suffix}': masked_nll(model, te['codes'], te['feats'], cfg, ratio=r, seed=seed),
-                    f'masked_nll_null_video{suffix}': masked_nll(model, te['codes'], te['feats'], cfg, null_video=True, ratio=r, seed=seed),
+                    f'masked_nll{suffix}': ev['eval_loss'], f'masked_nll_null_video{suffix}': ev0['eval_loss'],
                     f'unigram_nll{suffix}': unigram_nll(tr['codes'], te['codes'], mask, cfg.model.V)})
     return res
 

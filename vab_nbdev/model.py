@@ -74,8 +74,9 @@ class VAB(nn.Module):
     "The VAB multiway transformer: (masked audio codes, visual features) -> logits (B,K,T,V)."
     def __init__(self, cfg: ModelConfig):  # cfg.K, V, T, F, d_vis must be set (use `get_config(...).model`)
         super().__init__()
-        if min(cfg.K, cfg.V, cfg.T, cfg.F, cfg.d_vis) <= 0:
-            raise ValueError(f"ModelConfig has underived sizes (K={cfg.K}, V={cfg.V}, T={cfg.T}, F={cfg.F}, d_vis={cfg.d_vis}); build it with core.get_config(...).model")
+        if min(cfg.K, cfg.V, cfg.T, cfg.F, cfg.d_vis) <= 0 or (cfg.rope and cfg.vis_stride <= 0):
+            raise ValueError(f"ModelConfig has underived sizes (K={cfg.K}, V={cfg.V}, T={cfg.T}, F={cfg.F}, d_vis={cfg.d_vis}, "
+                             f"vis_stride={cfg.vis_stride}); build it with core.get_config(...).model")
         self.cfg, D = cfg, cfg.D
         self.vis_proj = nn.Linear(cfg.d_vis, D)
         self.tok_emb = nn.Embedding(cfg.K * (cfg.V + 1), D)                  # K tables of V+1 rows; row V is MASK
@@ -104,8 +105,7 @@ class VAB(nn.Module):
     def rope(self, n_vis: int, n_aud: int, device=None):
         "Rotary (cos, sin) for `n_vis` video frames then `n_aud` audio frames, placed by time; None if `cfg.rope` is off."
         if not self.cfg.rope: return None
-        stride = self.cfg.vis_stride or self.cfg.T / self.cfg.F  # audio frames per video frame (T/F for a hand-built ModelConfig)
-        times = torch.cat([torch.arange(n_vis, device=device) * stride, torch.arange(n_aud, device=device).float()])
+        times = torch.cat([torch.arange(n_vis, device=device) * self.cfg.vis_stride, torch.arange(n_aud, device=device).float()])
         return rope_angles(times, self.cfg.D // self.cfg.n_heads, self.cfg.rope_base)
 
     def num_params(self, trainable_only: bool = False) -> int:

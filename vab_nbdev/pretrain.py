@@ -22,7 +22,7 @@ from .prepare import load_cache
 
 # %% auto #0
 __all__ = ['sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler',
-           'train_step', 'eval_mask', 'masked_accuracy', 'masked_nll', 'unigram_nll', 'unigram_accuracy', 'evaluate',
+           'train_step', 'eval_mask', 'masked_accuracy', 'unigram_nll', 'unigram_accuracy', 'evaluate',
            'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'load_model', 'load_split', 'pretrain',
            'config_for_cache', 'main']
 
@@ -158,12 +158,6 @@ def masked_accuracy(model: VAB, codes: torch.Tensor, feats: torch.Tensor,  # (N,
     loss, correct, n = _masked_eval(model, codes, feats, eval_mask(codes, cfg, ratio, seed), cfg, null_video)
     return (correct / n).item()
 
-def masked_nll(model: VAB, codes: torch.Tensor, feats: torch.Tensor, cfg: VABConfig,
-               null_video: bool = False, ratio: float | None = None, seed: int = 0) -> float:
-    "Held-out cross-entropy (nats per masked token, no label smoothing) on the same masks as `masked_accuracy`."
-    loss, correct, n = _masked_eval(model, codes, feats, eval_mask(codes, cfg, ratio, seed), cfg, null_video)
-    return (loss / n).item()
-
 def unigram_nll(train_codes: torch.Tensor,  # (N,K,T) codes the baseline is fitted on
                 test_codes: torch.Tensor,   # (M,K,T) codes it is scored on
                 mask: torch.Tensor,         # (M,K,T) bool positions to score
@@ -183,9 +177,11 @@ def unigram_accuracy(train_codes: torch.Tensor,  # (N,K,T) codes the baseline is
     mode = torch.stack([train_codes[:, k].flatten().bincount().argmax() for k in range(K)])  # (K,)
     return ((test_codes == mode.view(1, K, 1).to(test_codes.device)) & mask).sum().item() / mask.sum().item()
 
-def evaluate(model: VAB, data: dict, cfg: VABConfig, seed: int = 0) -> dict:
-    "Held-out masked loss (no smoothing) and accuracy on `data` = dict(codes, feats)."
-    loss, correct, n = _masked_eval(model, data['codes'], data['feats'], eval_mask(data['codes'], cfg, None, seed), cfg)
+def evaluate(model: VAB, data: dict, cfg: VABConfig, seed: int = 0,
+             null_video: bool = False,          # replace the video by the null condition
+             ratio: float | None = None) -> dict:  # fixed mask ratio (default: sampled from cfg.mask)
+    "Held-out masked cross-entropy (nats per token, no smoothing) and accuracy on `data` = dict(codes, feats), in one pass."
+    loss, correct, n = _masked_eval(model, data['codes'], data['feats'], eval_mask(data['codes'], cfg, ratio, seed), cfg, null_video)
     return dict(eval_loss=(loss / n).item(), eval_acc=(correct / n).item())
 
 # %% ../nbs/04_pretrain.ipynb #42b06967
