@@ -14,3 +14,13 @@ def tiny_run(root, n_train: int, n_test: int, batch_size: int, steps: int = 3):
     cfg.train.batch_size, cfg.train.max_steps, cfg.train.warmup_steps, cfg.train.log_every = batch_size, steps, 1, 1
     cfg.train.eval_every = cfg.train.ckpt_every = steps
     return cache, root / 'run', pretrain(cfg, cache, root / 'run', progress=False)['checkpoint']
+
+def run_main(module: str, *args) -> tuple[int, str, str]:
+    """`vab_nbdev.<module>.main(args)` in this process -> (exit status, stdout, stderr). For `--help` and argument
+    errors: no interpreter start-up and torch import per call (tests/test_entry_points.py starts the real scripts)."""
+    import contextlib, importlib, io
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try: rc = importlib.import_module(f'vab_nbdev.{module}').main([str(a) for a in args]) or 0
+        except SystemExit as e: rc = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    return rc, out.getvalue(), err.getvalue()

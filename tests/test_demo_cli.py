@@ -3,7 +3,7 @@ import json, os, subprocess, sys
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-ARGS = ['--n-train', '32', '--n-test', '12', '--pretrain-steps', '20', '--finetune-steps', '10', '--quiet']
+ARGS = ['--n-train', '32', '--n-test', '12', '--pretrain-steps', '20', '--finetune-steps', '10', '--timing-clips', '1', '--quiet']
 
 def _run(out):
     r = subprocess.run([str(BIN / 'vab_demo'), '--out', str(out), *ARGS], capture_output=True, text=True,
@@ -16,8 +16,9 @@ def _untimed(d):
     return d
 
 def test_help():
-    r = subprocess.run([str(BIN / 'vab_demo'), '--help'], capture_output=True, text=True)
-    assert r.returncode == 0 and '--pretrain-steps' in r.stdout and 'resum' in r.stdout
+    from conftest import run_main
+    rc, out, _ = run_main('demo', '--help')
+    assert rc == 0 and '--pretrain-steps' in out and 'resum' in out
 
 def test_same_seed_same_metrics_and_resume(tmp_path):
     r1, m1 = _run(tmp_path / 'a')

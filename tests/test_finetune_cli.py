@@ -35,13 +35,14 @@ def setup(tmp_path_factory):
 
 
 def test_help():
-    out = run('--help').stdout
-    assert 'contrastive' in out and 'classify' in out
-    out = run('contrastive', '--help').stdout
+    from conftest import run_main
+    rc, out, _ = run_main('finetune', '--help')
+    assert rc == 0 and 'contrastive' in out and 'classify' in out
+    out = run_main('finetune', 'contrastive', '--help')[1]
     for opt in ('--steps', '--batch-size', '--lr', '--resume', '--stop-at', '--device', '--quiet'): assert opt in out
-    assert '--mode' in run('classify', '--help').stdout
-    p = run(check=False)
-    assert p.returncode != 0 and 'contrastive' in p.stderr   # a subcommand is required
+    assert '--mode' in run_main('finetune', 'classify', '--help')[1]
+    rc, _, err = run_main('finetune')
+    assert rc != 0 and 'contrastive' in err   # a subcommand is required
 
 
 def test_contrastive_run(setup):

@@ -43,7 +43,8 @@ def setup(tmp_path_factory):
 
 
 def test_help():
-    out = _run('--help').stdout
+    from conftest import run_main
+    rc, out, _ = run_main('decoding', '--help'); assert rc == 0
     for opt in ('--checkpoint', '--tokenizer', '--out', '--steps', '--guidance', '--temperature', '--top-k', '--seed',
                 '--batch-size', '--device'):
         assert opt in out

@@ -60,6 +60,7 @@ def test_vab_prepare(dataset, tmp_path):
     assert r3.returncode == 2 and 'clip_seconds' in r3.stderr, r3.stderr
 
 def test_vab_prepare_help():
-    r = run('--help')
-    assert r.returncode == 0
-    for s in ['--preset', '--tokenizer', '--device', '--shard-size', '--split', 'index.json', 'tiny', 'paper']: assert s in r.stdout, s
+    from conftest import run_main
+    rc, out, _ = run_main('prepare', '--help')
+    assert rc == 0
+    for s in ['--preset', '--tokenizer', '--device', '--shard-size', '--split', 'index.json', 'tiny', 'paper']: assert s in out, s

@@ -44,7 +44,8 @@ ARGS = ['--batch-size', '8', '--max-steps', '4', '--warmup-steps', '2', '--log-e
 
 
 def test_help():
-    out = _run([_vab_train(), '--help']).stdout
+    from conftest import run_main
+    rc, out, _ = run_main('pretrain', '--help'); assert rc == 0
     for s in ('--preset', '--resume', '--max-steps', '--stop-at', '--batch-size', '--lr', '--compile', '--no-bf16',
               '--seed', '--device', 'tiny:', 'small:', 'paper:'):
         assert s in out, s

@@ -28,5 +28,6 @@ def test_vab_synth(tmp_path):
     assert (out / 'vggsound.csv').read_bytes() == csv_bytes
 
 def test_vab_synth_help():
-    r = run('--help')
-    assert r.returncode == 0 and '--n-train' in r.stdout and '--seed' in r.stdout and 'vggsound.csv' in r.stdout
+    from conftest import run_main
+    rc, out, _ = run_main('synth', '--help')
+    assert rc == 0 and '--n-train' in out and '--seed' in out and 'vggsound.csv' in out

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-import torchaudio
 
-from .core import AudioConfig, get_device
+from .core import AudioConfig, get_device  # first: it checks that torch and torchaudio are one build
+import torchaudio
 
 # %% auto #0
 __all__ = ['ENCODEC_CKPT', 'ENCODEC_URL', 'AudioTokenizer', 'load_audio_tokenizer', 'kmeans', 'residual_kmeans', 'rvq_encode',

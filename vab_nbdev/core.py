@@ -6,15 +6,39 @@
 from __future__ import annotations
 import json, os, random
 from dataclasses import dataclass, field, fields, asdict, replace
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['ENCODEC_SR', 'ENCODEC_FRAME_RATE', 'ENCODEC_V', 'PRESETS', 'AudioConfig', 'VisualConfig', 'ModelConfig', 'MaskConfig',
-           'DecodeConfig', 'TrainConfig', 'FinetuneConfig', 'VABConfig', 'get_config', 'get_device', 'seed_everything',
-           'autocast', 'log_mel', 'show_spec', 'show_tokens', 'show_frames', 'audio_player']
+__all__ = ['ENCODEC_SR', 'ENCODEC_FRAME_RATE', 'ENCODEC_V', 'PRESETS', 'TorchStackError', 'check_torch_stack', 'AudioConfig',
+           'VisualConfig', 'ModelConfig', 'MaskConfig', 'DecodeConfig', 'TrainConfig', 'FinetuneConfig', 'VABConfig',
+           'get_config', 'get_device', 'seed_everything', 'autocast', 'log_mel', 'show_spec', 'show_tokens',
+           'show_frames', 'audio_player']
+
+# %% ../nbs/00_core.ipynb #82f39aa8
+class TorchStackError(ImportError):
+    "The installed torch and torchaudio are not one build."
+
+_FIX = 'pip install -c lock.txt -e ".[dev]"   (from the repository root; lock.txt pins the tested set)'
+
+def check_torch_stack(torch_version: str | None = None, torchaudio_version: str | None = None):
+    "Raise `TorchStackError` naming both versions and the fix when torchaudio does not match torch's release (or fails to load)."
+    tv = torch_version or torch.__version__
+    try: av = torchaudio_version or version('torchaudio')
+    except PackageNotFoundError: raise TorchStackError(f'torchaudio is not installed (torch {tv} is); install the tested set: {_FIX}') from None
+    base = lambda v: v.split('+')[0]
+    if base(av) != base(tv):
+        raise TorchStackError(f'torch {tv} and torchaudio {av} are not one build: torchaudio {base(av)} needs torch {base(av)} '
+                              f'exactly (their compiled extensions are linked against one release). Fix: {_FIX}')
+    if torchaudio_version is None:  # the real installed pair: it must also load
+        try: import torchaudio  # noqa: F401
+        except (ImportError, OSError, RuntimeError) as e:
+            raise TorchStackError(f'torchaudio {av} fails to load with torch {tv} ({type(e).__name__}: {str(e)[:200]}). Fix: {_FIX}') from e
+
+check_torch_stack()
 
 # %% ../nbs/00_core.ipynb #95e882de
 ENCODEC_SR, ENCODEC_FRAME_RATE, ENCODEC_V = 24_000, 75.0, 1024  # the `encodec` package's 24 kHz model
@@ -96,11 +120,12 @@ class ModelConfig:
 @dataclass
 class MaskConfig:
     "Pre-training's masking recipe and loss."
-    schedule: str = 'truncnorm'  # 'truncnorm' (MAGE recipe [follow-up]) or 'cosine' (MaskGIT [ours: swappable])
+    schedule: str = 'truncnorm'  # 'truncnorm' (MAGE recipe [follow-up]), 'cosine' (MaskGIT [ours: swappable]) or 'mix' (both, see mix_cosine [ours])
     mean: float = 0.55           # truncated Gaussian mean [follow-up]
     std: float = 0.25            # truncated Gaussian std [follow-up]
     lo: float = 0.5              # lower bound of the mask ratio [follow-up]
     hi: float = 1.0              # upper bound [follow-up]
+    mix_cosine: float = 0.5      # 'mix': fraction of clips whose ratio comes from the cosine draw, which covers the low ratios decoding ends with [ours]
     label_smoothing: float = 0.1  # on the masked cross-entropy [follow-up]
     cond_drop: float = 0.1       # probability of the null visual condition, for guidance [follow-up]
 

@@ -17,7 +17,7 @@ from .data import read_audio, read_frames, read_manifest, write_mp4
 from .synth import SynthConfig, make_dataset, CLASSES
 from .probe import train_probe, AudioProbe
 from .prepare import prepare, load_cache, load_cache_tokenizer, clip_key
-from .pretrain import pretrain, load_model, evaluate, unigram_accuracy, unigram_nll, eval_mask, load_split
+from .pretrain import pretrain, load_model, load_split, ratio_curve, show_ratio_curve, RATIOS
 from .decoding import generate, generate_ar, show_film_strip, write_wav, mismatch, onset_iou
 from .metrics import ProbeEmbedder, fad, kld, accuracy, similarity
 from .finetune import finetune_contrastive, load_contrastive, retrieval_eval, embed_clips, train_classifier
@@ -50,17 +50,18 @@ def _real_audio(csv_path, split: str, cfg) -> tuple[np.ndarray, np.ndarray, list
     return wavs, np.array([CLASSES.index(r.label) for r in refs]), [clip_key(r) for r in refs]
 
 # %% ../nbs/08_demo.ipynb #7a8ec7ca
+_NAMES = dict(video=('masked', ''), null_video=('masked', '_null_video'), unigram=('unigram', ''), copy=('copy', ''))  # -> masked_acc_null_video ...
+
 def _stage_pretrain_eval(model, cfg, cache: Path, seed: int) -> dict:
-    "Held-out masked accuracy with the video, with the null video, and the unigram baseline, on the same masks (training ratios, and all masked): accuracy and cross-entropy."
+    "Held-out accuracy and cross-entropy of the model with its video, with the null video, and of the unigram and copy-neighbour baselines, on the same masks: at the training ratios, all masked, and against the ratio; on all and on active positions."
     tr, te = load_split(cache, 'train', cfg), load_split(cache, 'test', cfg)
-    res = {}
-    for suffix, r in (('', None), ('_all_masked', 1.0)):  # the training mask ratios, then every audio token masked
-        mask = eval_mask(te['codes'], cfg, r, seed)
-        ev, ev0 = evaluate(model, te, cfg, seed, ratio=r), evaluate(model, te, cfg, seed, null_video=True, ratio=r)
-        res.update({f'masked_acc{suffix}': ev['eval_acc'], f'masked_acc_null_video{suffix}': ev0['eval_acc'],
-                    f'unigram_acc{suffix}': unigram_accuracy(tr['codes'], te['codes'], mask),
-                    f'masked_nll{suffix}': ev['eval_loss'], f'masked_nll_null_video{suffix}': ev0['eval_loss'],
-                    f'unigram_nll{suffix}': unigram_nll(tr['codes'], te['codes'], mask, cfg.model.V)})
+    rows = ratio_curve(model, te, tr['codes'], cfg, ratios=(None,) + RATIOS, seed=seed)  # the training ratios first
+    res = dict(ratio_curve=rows[1:], active_frac=rows[0]['active_frac'])
+    for suffix, row in (('', rows[0]), ('_all_masked', rows[-1])):
+        for act in ('', '_active'):
+            for k, (p, q) in _NAMES.items():
+                res[f'{p}_acc{q}{act}{suffix}'] = row[f'acc_{k}{act}']
+                if k != 'copy': res[f'{p}_nll{q}{act}{suffix}'] = row[f'nll_{k}{act}']
     return res
 
 def _decode_batches(model, tok, feats: torch.Tensor, cfg, seed: int, batch: int = 32) -> tuple[np.ndarray, float]:
@@ -88,14 +89,18 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
     gen, secs = _decode_batches(model, tok, feats, cfg, seed)
     mis_idx = mismatch(labels, seed)
     gen_mis, _ = _decode_batches(model, tok, feats[mis_idx], cfg, seed)
+    with torch.inference_mode(): rec = np.concatenate([tok.decode(torch.as_tensor(te['codes'][i:i + 32]).long()).float().numpy() for i in range(0, len(labels), 32)])
     emb = ProbeEmbedder(probe)
     pred, pred_mis = emb.logits(gen).argmax(-1).numpy(), emb.logits(gen_mis).argmax(-1).numpy()
-    e_real, e_gen, e_mis = emb.embed(real), emb.embed(gen), emb.embed(gen_mis)
-    timing = _time_subset(model, tok, feats[:n_timing], cfg, seed)
+    e_real, e_gen, e_mis, e_rec = emb.embed(real), emb.embed(gen), emb.embed(gen_mis), emb.embed(rec)
+    timing = _time_subset(model, tok, feats[:n_timing], cfg, seed) if n_timing else dict(ar=None, iterative=None)
     np.savez_compressed(out / 'generated.npz', gen=gen.astype(np.float16), gen_mis=gen_mis.astype(np.float16), mis_idx=mis_idx)
     return dict(class_acc=float((pred == labels).mean()), class_acc_mismatched=float((pred_mis == labels).mean()),
                 class_acc_real=float((emb.logits(real).argmax(-1).numpy() == labels).mean()),
-                fad=fad(e_real, e_gen)['fad'], fad_mismatched=fad(e_real, e_mis)['fad'],
+                class_acc_reconstruction=float((emb.logits(rec).argmax(-1).numpy() == labels).mean()),
+                fad=fad(e_real, e_gen)['fad'], fad_mismatched=fad(e_real, e_mis)['fad'], fad_reconstruction=fad(e_real, e_rec)['fad'],
+                kld_reconstruction=kld(emb.logits(real), emb.logits(rec)),
+                onset_iou_reconstruction=float(onset_iou(rec, real, cfg.audio.sample_rate).mean()),
                 kld=kld(emb.logits(real), emb.logits(gen)), kld_mismatched=kld(emb.logits(real), emb.logits(gen_mis)),
                 onset_iou=float(onset_iou(gen, real, cfg.audio.sample_rate).mean()),
                 onset_iou_mismatched=float(onset_iou(gen_mis, real, cfg.audio.sample_rate).mean()),
@@ -129,6 +134,9 @@ def _fig_losses(out: Path) -> Path:
     ax[0].plot(step, [float(r['loss']) for r in rows]); ax[0].set_title('pre-training loss (masked CE)'); ax[0].set_xlabel('step')
     ax[1].plot(step, [float(r['masked_acc']) for r in rows]); ax[1].set_title('masked-token accuracy (train batches)'); ax[1].set_xlabel('step')
     return _save(fig, out / 'figures' / 'losses.png')
+
+def _fig_ratio(out: Path, rows: list) -> Path:
+    return _save(show_ratio_curve(rows, active=True), out / 'figures' / 'ratio_curve.png')
 
 def _save(fig, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=72, bbox_inches='tight'); plt.close(fig); return path
@@ -209,7 +217,8 @@ def run_demo(out='demo_out',                 # report folder (also holds the dat
              n_test: int | None = None,      # test clips (default: `SynthConfig`)
              pretrain_steps: int | None = None,  # default: the tiny preset's `train.max_steps`
              finetune_steps: int | None = None,  # default: `FinetuneConfig.steps`
-             progress: bool = True) -> dict:
+             progress: bool = True,
+             timing_clips: int = 8) -> dict:     # clips of the iterative-vs-autoregressive timing (0: skip it)
     "Run (or resume) the demo; returns the metrics that it also writes to out/metrics.json."
     out = Path(out); out.mkdir(parents=True, exist_ok=True); seed_everything(seed)
     cfg = get_config('tiny'); cfg.train.seed = seed
@@ -227,11 +236,11 @@ def run_demo(out='demo_out',                 # report folder (also holds the dat
         return dict(path=str(out / 'probe.pt'))
     st['probe'] = run_stage(out, 'probe', _probe)
     probe = AudioProbe.load(out / 'probe.pt')
-    st['generation'] = run_stage(out, 'generation', lambda: _generation(out, csv_path, cache, st['pretrain']['checkpoint'], probe, seed))
+    st['generation'] = run_stage(out, 'generation', lambda: _generation(out, csv_path, cache, st['pretrain']['checkpoint'], probe, seed, timing_clips))
     st['finetune'] = run_stage(out, 'finetune', lambda: _finetuning(out, cache, st['pretrain']['checkpoint'], finetune_steps, progress))
     def _report():
         real0 = read_audio(sorted(read_manifest(csv_path, split='test'), key=clip_key)[0].path, cfg.audio.sample_rate, seconds=cfg.clip_seconds)
-        figs = [('pre-training curves', _fig_losses(out)), ('decoding film strip (first test clip)', _fig_film(out, cache, st['pretrain']['checkpoint'], real0, seed)),
+        figs = [('pre-training curves', _fig_losses(out)), ('held-out scores vs mask ratio (active positions)', _fig_ratio(out, st['pretrain']['ratio_curve'])), ('decoding film strip (first test clip)', _fig_film(out, cache, st['pretrain']['checkpoint'], real0, seed)),
                 ('retrieval similarity matrix', _fig_similarity(out))]
         return dict(figures=[(t, p.relative_to(out).as_posix()) for t, p in figs], examples=_examples(out, csv_path, cfg))
     st['report'] = run_stage(out, 'report', _report)
@@ -241,12 +250,11 @@ def run_demo(out='demo_out',                 # report folder (also holds the dat
     return m
 
 # %% ../nbs/08_demo.ipynb #a483cc2a
-_PRETRAIN_KEYS = ('masked_acc', 'masked_acc_null_video', 'unigram_acc',
-                  'masked_acc_all_masked', 'masked_acc_null_video_all_masked', 'unigram_acc_all_masked',
-                  'masked_nll', 'masked_nll_null_video', 'unigram_nll',
-                  'masked_nll_all_masked', 'masked_nll_null_video_all_masked', 'unigram_nll_all_masked')
-_GEN_KEYS = ('class_acc', 'class_acc_mismatched', 'class_acc_real', 'onset_iou', 'onset_iou_mismatched', 'fad', 'fad_mismatched',
-             'kld', 'kld_mismatched', 'n', 'embedder',
+_PRETRAIN_KEYS = tuple(f'{p}_{m}{q}{a}{s}' for s in ('', '_all_masked') for a in ('', '_active') for m in ('acc', 'nll')
+                       for p, q in _NAMES.values() if not (p == 'copy' and m == 'nll')) + ('active_frac', 'ratio_curve')
+_GEN_KEYS = ('class_acc', 'class_acc_mismatched', 'class_acc_real', 'class_acc_reconstruction',
+             'onset_iou', 'onset_iou_mismatched', 'onset_iou_reconstruction', 'fad', 'fad_mismatched', 'fad_reconstruction',
+             'kld', 'kld_mismatched', 'kld_reconstruction', 'n', 'embedder',
              'seconds_per_clip', 'ar_seconds_per_clip', 'iterative_seconds_per_clip_same_batch', 'ar_batch', 'steps', 'guidance')
 
 def metrics_from_stages(st: dict) -> dict:
@@ -274,13 +282,18 @@ def main(argv=None):
     p.add_argument('--n-test', type=int, default=None, help=f'test clips (default {SynthConfig().n_test})')
     p.add_argument('--pretrain-steps', type=int, default=None, help=f"pre-training steps (default {get_config('tiny').train.max_steps})")
     p.add_argument('--finetune-steps', type=int, default=None, help=f'contrastive fine-tuning steps (default {FinetuneConfig().steps})')
+    p.add_argument('--timing-clips', type=int, default=8, help='test clips timed for iterative vs autoregressive decoding (0: skip the timing)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     a = p.parse_args(argv)
-    m = run_demo(a.out, a.seed, a.n_train, a.n_test, a.pretrain_steps, a.finetune_steps, progress=not a.quiet)
-    g, r = m['generation'], m['retrieval']
-    print(f"\nmasked acc {m['pretrain']['masked_acc']:.3f} (null video {m['pretrain']['masked_acc_null_video']:.3f}, unigram {m['pretrain']['unigram_acc']:.3f})")
-    print(f"masked acc, all audio masked {m['pretrain']['masked_acc_all_masked']:.3f} (null video {m['pretrain']['masked_acc_null_video_all_masked']:.3f}, unigram {m['pretrain']['unigram_acc_all_masked']:.3f})")
-    print(f"generation: class acc {g['class_acc']:.3f} vs mismatched {g['class_acc_mismatched']:.3f}; onset IoU {g['onset_iou']:.3f} vs {g['onset_iou_mismatched']:.3f}; FAD {g['fad']:.2f} vs {g['fad_mismatched']:.2f}; "
-          f"{g['seconds_per_clip']:.3f} s/clip (AR {g['ar_seconds_per_clip']:.3f})")
+    m = run_demo(a.out, a.seed, a.n_train, a.n_test, a.pretrain_steps, a.finetune_steps, progress=not a.quiet, timing_clips=a.timing_clips)
+    g, r, pt = m['generation'], m['retrieval'], m['pretrain']
+    print(f"\nmasked acc, training ratios {pt['masked_acc']:.3f} (null video {pt['masked_acc_null_video']:.3f}, unigram {pt['unigram_acc']:.3f}, copy-neighbour {pt['copy_acc']:.3f}); "
+          f"active positions {pt['masked_acc_active']:.3f} (null video {pt['masked_acc_null_video_active']:.3f}, copy {pt['copy_acc_active']:.3f})")
+    print(f"masked acc, all audio masked {pt['masked_acc_all_masked']:.3f} (null video {pt['masked_acc_null_video_all_masked']:.3f}, unigram {pt['unigram_acc_all_masked']:.3f})")
+    print(f"generation: class acc {g['class_acc']:.3f} (tokenizer's reconstructions, the ceiling: {g['class_acc_reconstruction']:.3f}; mismatched video {g['class_acc_mismatched']:.3f}; real {g['class_acc_real']:.3f})")
+    print(f"            onset IoU {g['onset_iou']:.3f} (reconstructions {g['onset_iou_reconstruction']:.3f}, mismatched {g['onset_iou_mismatched']:.3f}); "
+          f"FAD {g['fad']:.2f} (reconstructions {g['fad_reconstruction']:.2f}, mismatched {g['fad_mismatched']:.2f})")
+    ar = '' if g['ar_seconds_per_clip'] is None else f" (autoregressive {g['ar_seconds_per_clip']:.3f})"
+    print(f"            {g['seconds_per_clip']:.3f} s per clip{ar}")
     print(f"retrieval R@1 v2a {r['v2a']['r1']:.3f} a2v {r['a2v']['r1']:.3f} (chance {r['chance_r1']:.3f}); classification {m['classification']}")
     print(f"report: {Path(a.out) / 'index.html'}  ({m['seconds_total']:.0f} s)")

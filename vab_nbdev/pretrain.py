@@ -9,6 +9,7 @@ from contextlib import nullcontext
 from dataclasses import asdict
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import torch
 import torch.distributed as dist
 import torch.nn as nn
@@ -18,13 +19,15 @@ from tqdm.auto import tqdm
 
 from .core import VABConfig, MaskConfig, TrainConfig, PRESETS, get_config, get_device, autocast
 from .model import VAB
-from .prepare import load_cache
+from .prepare import load_cache, load_cache_tokenizer, prepare, prepare_toy
 
 # %% auto #0
-__all__ = ['sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler',
-           'train_step', 'eval_mask', 'masked_accuracy', 'unigram_nll', 'unigram_accuracy', 'evaluate',
-           'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'load_model', 'load_split', 'pretrain',
-           'config_for_cache', 'main']
+__all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch', 'make_optimizer',
+           'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores', 'masked_accuracy', 'unigram_nll',
+           'unigram_accuracy', 'evaluate', 'copy_neighbour', 'unigram_mode', 'active_positions', 'ratio_curve',
+           'show_ratio_curve', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'load_model', 'load_split',
+           'pretrain', 'config_for_cache', 'main', 'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint',
+           'toy_test_set']
 
 # %% ../nbs/04_pretrain.ipynb #023516f0
 def _rand(shape, generator=None, device=None, dtype=torch.float32):
@@ -36,13 +39,17 @@ def sample_mask_ratio(B: int,                  # number of clips
                       cfg: MaskConfig,         # `cfg.mask`: schedule, mean, std, lo, hi
                       generator=None,          # torch.Generator (its device is used)
                       device=None) -> torch.Tensor:  # device when no generator is given
-    "Per-clip mask ratios (B,): truncated Gaussian [follow-up] or MaskGIT cosine [ours]."
+    "Per-clip mask ratios (B,): truncated Gaussian [follow-up], MaskGIT cosine [ours], or a per-clip mix of the two [ours]."
     u = _rand(B, generator, device, torch.float64)
-    if cfg.schedule == 'cosine': return torch.cos(math.pi / 2 * u).float()
-    if cfg.schedule != 'truncnorm': raise ValueError(f"MaskConfig.schedule must be 'truncnorm' or 'cosine', got {cfg.schedule!r}")
+    if cfg.schedule not in ('truncnorm', 'cosine', 'mix'):
+        raise ValueError(f"MaskConfig.schedule must be 'truncnorm', 'cosine' or 'mix', got {cfg.schedule!r}")
+    cos = torch.cos(math.pi / 2 * u)
+    if cfg.schedule == 'cosine': return cos.float()
     a, b = (torch.special.ndtr(torch.tensor((x - cfg.mean) / cfg.std, dtype=torch.float64)) for x in (cfg.lo, cfg.hi))
-    r = cfg.mean + cfg.std * torch.special.ndtri(a + (b - a) * u)          # inverse CDF of the truncated normal
-    return r.clamp(cfg.lo, cfg.hi).float()
+    r = (cfg.mean + cfg.std * torch.special.ndtri(a + (b - a) * u)).clamp(cfg.lo, cfg.hi)  # inverse CDF of the truncated normal
+    if cfg.schedule == 'mix':  # a second draw picks the sampler of each clip
+        r = torch.where(_rand(B, generator, device, torch.float64) < cfg.mix_cosine, cos, r)
+    return r.float()
 
 # %% ../nbs/04_pretrain.ipynb #abeebc03
 def mask_tokens(codes: torch.Tensor,    # (B, K, T) long audio tokens in [0, V)
@@ -135,18 +142,24 @@ def eval_mask(codes: torch.Tensor, cfg: VABConfig, ratio: float | None = None, s
     return mask_tokens(codes.cpu(), r, cfg.model.V, g)[1].to(codes.device)
 
 @torch.no_grad()
-def _masked_eval(model, codes, feats, mask, cfg, null_video=False, batch_size=64):
-    "Summed loss, correct count and number of masked tokens over a dataset, in batches."
+def token_scores(model, codes, feats, mask, cfg, null_video=False, batch_size=64) -> tuple[torch.Tensor, torch.Tensor]:
+    "Per-token cross-entropy (N,K,T) float and hit (N,K,T) bool of the model's predictions given `codes` masked by `mask` (CPU tensors out)."
     was, dev = model.training, next(model.parameters()).device
-    model.eval(); tot = torch.zeros(3, dtype=torch.float64)
+    model.eval(); nll, hit = [], []
     for i in range(0, len(codes), batch_size):
         c, f, m = (x[i:i + batch_size].to(dev) for x in (codes, feats, mask))
         drop = torch.full((len(c),), null_video, dtype=torch.bool, device=dev)
-        with autocast(dev, cfg.train.bf16): lg = model(c.masked_fill(m, cfg.model.V), f, drop)
-        tot += torch.stack([masked_loss(lg, c, m, 0.0, normalizer=1).double().cpu(),
-                            ((lg.argmax(-1) == c) & m).sum().double().cpu(), m.sum().double().cpu()])
+        with autocast(dev, cfg.train.bf16): lg = model(c.masked_fill(m, cfg.model.V), f, drop).float()
+        nll.append(F_.cross_entropy(lg.flatten(0, 2), c.flatten(), reduction='none').view(c.shape).cpu())
+        hit.append((lg.argmax(-1) == c).cpu())
     model.train(was)
-    return tot
+    return torch.cat(nll), torch.cat(hit)
+
+def _masked_eval(model, codes, feats, mask, cfg, null_video=False, batch_size=64):
+    "Summed loss, correct count and number of masked tokens over a dataset, in batches."
+    nll, hit = token_scores(model, codes, feats, mask, cfg, null_video, batch_size)
+    m = mask.cpu()
+    return torch.stack([nll[m].double().sum(), hit[m].double().sum(), m.double().sum()])
 
 # %% ../nbs/04_pretrain.ipynb #026b38e2
 def masked_accuracy(model: VAB, codes: torch.Tensor, feats: torch.Tensor,  # (N,K,T) long, (N,F,Dv) float
@@ -183,6 +196,70 @@ def evaluate(model: VAB, data: dict, cfg: VABConfig, seed: int = 0,
     "Held-out masked cross-entropy (nats per token, no smoothing) and accuracy on `data` = dict(codes, feats), in one pass."
     loss, correct, n = _masked_eval(model, data['codes'], data['feats'], eval_mask(data['codes'], cfg, ratio, seed), cfg, null_video)
     return dict(eval_loss=(loss / n).item(), eval_acc=(correct / n).item())
+
+# %% ../nbs/04_pretrain.ipynb #db038c01
+def copy_neighbour(codes: torch.Tensor,   # (N,K,T) long, the true codes (only the visible ones are read)
+                   mask: torch.Tensor,    # (N,K,T) bool, True where masked
+                   fallback: torch.Tensor | None = None) -> torch.Tensor:  # (K,) token per codebook when a row is fully masked
+    "Copy-neighbour baseline: each position's prediction is the nearest visible token of its codebook in time (ties: the earlier)."
+    N, K, T = codes.shape
+    t = torch.arange(T, device=codes.device).expand(N, K, T)
+    left = torch.where(~mask, t, -1).cummax(-1).values                            # last visible index <= t (-1: none)
+    right = torch.where(~mask, t, T).flip(-1).cummin(-1).values.flip(-1)          # first visible index >= t (T: none)
+    use_left = (left >= 0) & ((right >= T) | (t - left <= right - t))
+    pred = codes.gather(-1, torch.where(use_left, left, right).clamp(0, T - 1))
+    none = (left < 0) & (right >= T)
+    fb = (fallback.to(codes.device).view(1, K, 1) if fallback is not None else torch.full((1, K, 1), -1, device=codes.device)).expand(N, K, T)
+    return torch.where(none, fb, pred)
+
+def unigram_mode(train_codes: torch.Tensor) -> torch.Tensor:
+    "Most frequent token of each codebook (K,) in the training codes (N,K,T); codebook 0's is the silence code."
+    return torch.stack([train_codes[:, k].flatten().bincount().argmax() for k in range(train_codes.shape[1])])
+
+def active_positions(codes: torch.Tensor, silence: int) -> torch.Tensor:
+    "(N,K,T) bool: every codebook of the frames whose first-codebook token is not `silence`."
+    return (codes[:, :1] != silence).expand_as(codes)
+
+# %% ../nbs/04_pretrain.ipynb #0532f849
+RATIOS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+def ratio_curve(model: VAB, test: dict,           # dict(codes (N,K,T), feats (N,F,Dv)) held-out clips
+                train_codes: torch.Tensor,        # (M,K,T) codes the unigram / silence references are fitted on
+                cfg: VABConfig, ratios=RATIOS, seed: int = 0) -> list[dict]:
+    "Held-out accuracy and cross-entropy at each mask ratio (None: the training sampler's ratios): video, null video, unigram, copy-neighbour; all and active positions."
+    codes, feats = test['codes'].cpu().long(), test['feats'].cpu().float()
+    K, V = codes.shape[1], cfg.model.V
+    mode = unigram_mode(train_codes.cpu())
+    counts = torch.stack([train_codes[:, k].cpu().flatten().bincount(minlength=V) for k in range(K)]).double() + 1
+    nll_u = -(counts / counts.sum(1, keepdim=True)).log()[torch.arange(K).view(1, K, 1), codes]   # (N,K,T)
+    hit_u, act = codes == mode.view(1, K, 1), active_positions(codes, int(mode[0]))
+    rows = []
+    for r in ratios:
+        m = eval_mask(codes, cfg, r, seed)
+        (nll_v, hit_v), (nll_0, hit_0) = (token_scores(model, codes, feats, m, cfg, nv) for nv in (False, True))
+        hit_c = copy_neighbour(codes, m, mode) == codes
+        row = dict(ratio=None if r is None else float(r), active_frac=(m & act).sum().item() / max(m.sum().item(), 1))
+        for sfx, sel in (('', m), ('_active', m & act)):
+            n = max(sel.sum().item(), 1)
+            for name, hit in (('video', hit_v), ('null_video', hit_0), ('unigram', hit_u), ('copy', hit_c)):
+                row[f'acc_{name}{sfx}'] = (hit & sel).sum().item() / n
+            for name, nll in (('video', nll_v), ('null_video', nll_0), ('unigram', nll_u)):
+                row[f'nll_{name}{sfx}'] = nll[sel].double().sum().item() / n
+        rows.append(row)
+    return rows
+
+def show_ratio_curve(rows: list[dict], active: bool = False, title: str | None = None):
+    "Plot accuracy and cross-entropy against the mask ratio for the model and its baselines (from `ratio_curve`)."
+    sfx, r = ('_active' if active else ''), [row['ratio'] for row in rows]
+    fig, axs = plt.subplots(1, 2, figsize=(10, 3.4))
+    for name, style in (('video', 'o-'), ('null_video', 's--'), ('unigram', ':'), ('copy', 'x-.')):
+        axs[0].plot(r, [row[f'acc_{name}{sfx}'] for row in rows], style, label=name.replace('_', ' '))
+        if name != 'copy': axs[1].plot(r, [row[f'nll_{name}{sfx}'] for row in rows], style, label=name.replace('_', ' '))
+    axs[0].set_ylabel('masked-token accuracy'); axs[1].set_ylabel('cross-entropy (nats)')
+    for ax in axs: ax.set_xlabel('mask ratio'); ax.grid(alpha=0.3); ax.legend(fontsize=9, loc='best')
+    fig.suptitle(title or f"held-out scores vs mask ratio ({'active' if active else 'all'} masked positions)", fontsize=11)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/04_pretrain.ipynb #42b06967
 class CheckpointError(RuntimeError):
@@ -413,3 +490,55 @@ def main(argv=None):
     res = pretrain(cfg, a.cache, a.out, max_steps=a.stop_at, resume=a.resume, device=a.device, progress=not a.quiet)
     if int(os.environ.get('RANK', 0)) == 0 and res['history']:
         print(json.dumps(dict(checkpoint=str(res['checkpoint']), **{k: v for k, v in res['history'][-1].items() if v != ''})))
+
+# %% ../nbs/04_pretrain.ipynb #d5de7b7b
+TOY_COMMAND = 'python -c "from vab_nbdev.pretrain import make_toy_checkpoint; make_toy_checkpoint()"'
+TOY_DATA = dict(n_train=1440, n_test=120, seed=0)  # the toy data the shipped model is trained on [ours]
+
+def toy_checkpoint_dir() -> Path:
+    "Where the shipped toy checkpoint lives: `vab_nbdev/assets/toy/`."
+    from importlib.resources import files
+    return Path(str(files('vab_nbdev'))) / 'assets' / 'toy'
+
+def make_toy_checkpoint(out=None,               # destination folder (default: `toy_checkpoint_dir()`)
+                        work=None,              # folder for the toy data and the training run (default: a temporary one)
+                        steps: int | None = None,  # pre-training steps (default: the tiny preset's)
+                        progress: bool = True) -> Path:
+    "Train the tiny model on the toy data (`TOY_DATA`, seed 0) and write the shipped checkpoint: fp16 weights, tokenizer, info.json."
+    out = Path(out or toy_checkpoint_dir()); tmp = None if work else tempfile.TemporaryDirectory()
+    work = Path(work or tmp.name)
+    cfg = get_config('tiny'); cfg.train.seed = TOY_DATA['seed']
+    if steps: cfg.train.max_steps = steps
+    cfg.train.ckpt_every = cfg.train.eval_every = cfg.train.max_steps
+    cache = prepare_toy(work / 'toy', cfg, progress=progress, **TOY_DATA)
+    t0 = time.time(); res = pretrain(cfg, cache, work / 'run', resume=True, progress=progress)
+    model, _ = load_model(res['checkpoint'], device='cpu')
+    te = load_split(cache, 'test', cfg)
+    ev = {f'{k}{"_null_video" if nv else ""}': v for nv in (False, True) for k, v in evaluate(model, te, cfg, null_video=nv).items()}
+    save_checkpoint(out, model.half(), cfg, step=cfg.train.max_steps)  # a plain checkpoint (vab_generate, vab_finetune read it), fp16 weights
+    load_cache_tokenizer(cache).save(out / 'tokenizer.pt')
+    info = dict(command=TOY_COMMAND, data=TOY_DATA, steps=cfg.train.max_steps, train_seconds=round(time.time() - t0, 1),
+                held_out=ev, torch=torch.__version__, config=cfg.to_dict())
+    (out / 'info.json').write_text(json.dumps(info, indent=1))
+    if tmp: tmp.cleanup()
+    return out
+
+def load_toy_checkpoint(path=None, device='cpu'):
+    "The shipped toy model -> (VAB in eval mode, VABConfig, audio tokenizer); a clear error if the files are missing."
+    from vab_nbdev.audio_tokenizers import load_audio_tokenizer
+    path = Path(path or toy_checkpoint_dir())
+    missing = [f for f in ('model.safetensors', 'config.json', 'tokenizer.pt', 'info.json') if not (path / f).is_file()]
+    if missing: raise CheckpointError(f"{path}: the toy checkpoint is incomplete (missing {', '.join(missing)}); make it with: {TOY_COMMAND}")
+    model, cfg = load_model(path, device)  # fp16 weights load into the fp32 model
+    return model, cfg, load_audio_tokenizer(path / 'tokenizer.pt')
+
+def toy_test_set(tokenizer, cfg: VABConfig, root, n_test: int = 32, seed: int = 0) -> dict:
+    "Held-out toy clips through the real pipeline (mp4s, then `prepare` with `tokenizer`): load_cache's dict plus the clips' audio and events."
+    from vab_nbdev.synth import SynthConfig, make_dataset, synth_arrays, CLASSES
+    sc = SynthConfig(n_train=0, n_test=n_test, seed=seed, seconds=cfg.clip_seconds, sample_rate=cfg.audio.sample_rate,
+                     image_size=cfg.visual.image_size, grid_fps=cfg.visual.fps)
+    csv_path = make_dataset(Path(root) / 'media', sc, progress=False)
+    prepare(csv_path, Path(root) / 'cache', cfg, tokenizer=tokenizer, progress=False, classes=CLASSES, device='cpu')
+    te = load_cache(Path(root) / 'cache', split='test')
+    real = synth_arrays(n_test, seed, sc, split='test')
+    return dict(te, audio=real['audio'], events=real['events'])

@@ -11,10 +11,10 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import torchaudio
 from tqdm.auto import tqdm
 
-from .core import seed_everything
+from .core import seed_everything  # first: it checks that torch and torchaudio are one build
+import torchaudio
 
 # %% auto #0
 __all__ = ['AudioProbe', 'train_probe', 'estimate_pitch', 'event_pitches', 'semitones']
