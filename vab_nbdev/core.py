@@ -110,6 +110,7 @@ class ModelConfig:
     dropout: float = 0.0        # dropout in attention and FFN [ours]
     rope: bool = True           # time-aligned rotary positions in attention, on top of the learned ones [ours]
     rope_base: float = 10_000.0  # rotary base (RoFormer's)
+    alibi: bool = True          # a per-head attention penalty on time distance (ALiBi's slopes, one head left global) [ours: see 03, 04]
     K: int = 0                  # codebooks (derived)
     V: int = 0                  # codebook size (derived); the MASK id is V
     T: int = 0                  # audio frames per clip (derived)
@@ -134,9 +135,10 @@ class DecodeConfig:
     "MaskGIT-style iterative decoding."
     steps: int = 16              # S decoding steps [follow-up]
     top_k: int = 256             # sample among the k most likely tokens [follow-up]
-    temperature: float = 1.0     # sampling temperature [ours]
+    temperature: float = 0.5     # sampling temperature [ours: 0.5 beat 1.0 in 05's ablation]
     guidance: float = 3.0        # classifier-free guidance scale w, around 3-5 [follow-up]
     noise: float = 4.5           # initial Gumbel noise scale on confidences, annealed to 0 (MaskGIT's choice temperature) [ours]
+    order: str = 'coarse_to_fine'  # 'coarse_to_fine': codebook k before k+1 (SoundStorm, MAGNeT) [ours: beat 'joint' in 05's ablation]; 'joint': all codebooks ranked together [paper]
 
 @dataclass
 class TrainConfig:
@@ -219,6 +221,7 @@ class VABConfig:
     @classmethod
     def from_dict(cls, d: dict) -> VABConfig:
         subs = dict(audio=AudioConfig, visual=VisualConfig, model=ModelConfig, mask=MaskConfig, decode=DecodeConfig, train=TrainConfig)
+        d = {**d, 'model': {'alibi': False, **d['model']}} if 'model' in d else d  # configs saved before `alibi` existed had no distance bias
         kw = {k: (subs[k](**v) if k in subs else v) for k, v in d.items()}
         if 'train' in kw: kw['train'].betas = tuple(kw['train'].betas)
         return cls(**kw)

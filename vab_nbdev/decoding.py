@@ -130,6 +130,7 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
     (K, V, T), B, dev = _grid(model, T), feats.shape[0], feats.device
     g = _generator(seed, dev)
     codes = torch.full((B, K, T), V, dtype=torch.long, device=dev)  # all MASK (id V)
+    coarse_bonus = 1e4 * (K - 1 - torch.arange(K, device=dev, dtype=torch.float32)).view(1, K, 1)  # for order='coarse_to_fine'
     history = [codes.to("cpu", copy=True)] if return_history else None
     with _eval_mode(model):
         for s, n_mask in enumerate(mask_counts(K * T, cfg.steps, schedule)):
@@ -137,6 +138,7 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
             with autocast(dev): logits = guided_logits(model, codes, feats, cfg.guidance)  # (B, K, T, V) float
             sampled = sample_tokens(logits, cfg.temperature, cfg.top_k, g)
             score = score_fn(logits, sampled) + cfg.noise * (1 - (s + 1) / cfg.steps) * gumbel_noise(sampled.shape, g, dev)
+            if getattr(cfg, 'order', 'joint') == 'coarse_to_fine': score = score + coarse_bonus  # codebook k outranks every token of k+1
             score = score.masked_fill(~masked, math.inf)  # pinned: decided tokens are never re-masked
             codes = _remask_lowest(torch.where(masked, sampled, codes), score, n_mask, V)
             if return_history: history.append(codes.to("cpu", copy=True))
@@ -282,6 +284,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--temperature', type=float, help=f'sampling temperature, 0 = greedy (default: config, {d.temperature})')
     p.add_argument('--top-k', type=int, help='sample among the k most likely tokens (default: config)')
     p.add_argument('--noise', type=float, help=f'initial Gumbel noise on the confidences, annealed to 0 (default: config, {d.noise})')
+    p.add_argument('--order', choices=('joint', 'coarse_to_fine'), help=f"which tokens may be decided first: all codebooks ranked together (joint, the paper's) or codebook k before k+1 (default: config, {d.order})")
     p.add_argument('--seed', type=int, default=0, help='random seed of the sampling (default 0); the same seed gives the same audio')
     p.add_argument('--batch-size', type=int, default=8, help='clips decoded together (default 8)')
     p.add_argument('--limit', type=int, help='only the first N clips')
@@ -293,7 +296,7 @@ def _parser() -> argparse.ArgumentParser:
 # %% ../nbs/05_decoding.ipynb #7b9561a2
 def _decode_cfg(cfg: DecodeConfig, a) -> DecodeConfig:
     "The checkpoint's decoding config with the command line's overrides."
-    kw = {k: getattr(a, k) for k in ('steps', 'guidance', 'temperature', 'top_k', 'noise') if getattr(a, k) is not None}
+    kw = {k: getattr(a, k) for k in ('steps', 'guidance', 'temperature', 'top_k', 'noise', 'order') if getattr(a, k) is not None}
     return replace(cfg, **kw)
 
 def _load_tokenizer(spec, cfg, items):

@@ -13,7 +13,7 @@ import torch.nn.functional as F_
 from .core import ModelConfig, get_config
 
 # %% auto #0
-__all__ = ['rope_angles', 'apply_rope', 'Attention', 'FFN', 'Block', 'VAB']
+__all__ = ['rope_angles', 'apply_rope', 'alibi_slopes', 'Attention', 'FFN', 'Block', 'VAB']
 
 # %% ../nbs/03_model.ipynb #78b4e60e
 def rope_angles(pos: torch.Tensor,     # (L,) positions (may be fractional: time in audio frames)
@@ -30,6 +30,12 @@ def apply_rope(x: torch.Tensor, rope: tuple) -> torch.Tensor:  # x (B, H, L, d_h
     x1, x2 = x.chunk(2, dim=-1)
     return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
 
+def alibi_slopes(n_heads: int) -> torch.Tensor:
+    "Per-head slopes of the distance penalty: ALiBi's 2^(-8h/H), h = 1..H, except the last head, left global (0) [ours]."
+    s = 2.0 ** (-8.0 * torch.arange(1, n_heads + 1, dtype=torch.float32) / n_heads)
+    s[-1] = 0.0
+    return s
+
 class Attention(nn.Module):
     "Bidirectional multi-head self-attention with fused QKV."
     def __init__(self, D: int, n_heads: int, dropout: float = 0.0):
@@ -38,11 +44,12 @@ class Attention(nn.Module):
         self.n_heads, self.dropout = n_heads, dropout
         self.qkv, self.proj = nn.Linear(D, 3 * D), nn.Linear(D, D)
 
-    def forward(self, x, rope=None):  # x (B, L, D); rope: (cos, sin) for the L positions, or None
+    def forward(self, x, rope=None, bias=None):  # x (B, L, D); rope: (cos, sin) for the L positions, or None; bias: (H, L, L) or None
         B, L, D = x.shape
         q, k, v = self.qkv(x).view(B, L, 3, self.n_heads, D // self.n_heads).permute(2, 0, 3, 1, 4)  # (B,L,3D) -> 3 x (B,H,L,D/H)
         if rope is not None: q, k = apply_rope(q, rope), apply_rope(k, rope)
-        y = F_.scaled_dot_product_attention(q, k, v, dropout_p=self.dropout if self.training else 0.0)
+        y = F_.scaled_dot_product_attention(q, k, v, attn_mask=None if bias is None else bias.to(q.dtype),
+                                           dropout_p=self.dropout if self.training else 0.0)
         return self.proj(y.transpose(1, 2).reshape(B, L, D))  # (B,H,L,D/H) -> (B,L,D)
 
 class FFN(nn.Module):
@@ -63,8 +70,8 @@ class Block(nn.Module):
         if expert: self.ffn_vis, self.ffn_aud = FFN(D, d_ff, dropout), FFN(D, d_ff, dropout)
         else: self.ffn = FFN(D, d_ff, dropout)
 
-    def forward(self, x, n_vis: int, rope=None):  # x (B, n_vis + n_aud, D): visual positions first
-        x = x + self.drop(self.attn(self.ln(x), rope))
+    def forward(self, x, n_vis: int, rope=None, bias=None):  # x (B, n_vis + n_aud, D): visual positions first
+        x = x + self.drop(self.attn(self.ln(x), rope, bias))
         if not self.expert: return x + self.ffn(x)
         v, a = x[:, :n_vis], x[:, n_vis:]
         return torch.cat([v + self.ffn_vis(v), a + self.ffn_aud(a)], dim=1)
@@ -102,11 +109,20 @@ class VAB(nn.Module):
     @property
     def mask_id(self) -> int: return self.cfg.V
 
+    def times(self, n_vis: int, n_aud: int, device=None) -> torch.Tensor:
+        "Time of each position in audio frames (n_vis + n_aud,): video frame f at f * vis_stride, audio frame t at t."
+        return torch.cat([torch.arange(n_vis, device=device) * self.cfg.vis_stride, torch.arange(n_aud, device=device).float()])
+
     def rope(self, n_vis: int, n_aud: int, device=None):
         "Rotary (cos, sin) for `n_vis` video frames then `n_aud` audio frames, placed by time; None if `cfg.rope` is off."
         if not self.cfg.rope: return None
-        times = torch.cat([torch.arange(n_vis, device=device) * self.cfg.vis_stride, torch.arange(n_aud, device=device).float()])
-        return rope_angles(times, self.cfg.D // self.cfg.n_heads, self.cfg.rope_base)
+        return rope_angles(self.times(n_vis, n_aud, device), self.cfg.D // self.cfg.n_heads, self.cfg.rope_base)
+
+    def attn_bias(self, n_vis: int, n_aud: int, device=None):
+        "Additive attention bias (H, L, L): -slope_h |t_i - t_j| in audio frames; None if `cfg.alibi` is off."
+        if not getattr(self.cfg, 'alibi', False): return None
+        t = self.times(n_vis, n_aud, device)
+        return -alibi_slopes(self.cfg.n_heads).to(t.device)[:, None, None] * (t[:, None] - t[None, :]).abs()
 
     def num_params(self, trainable_only: bool = False) -> int:
         "Number of parameters."
@@ -133,8 +149,8 @@ def _forward(self: VAB, codes, feats, drop_cond=None):
     "Logits (B,K,T',V) for every audio position, given masked `codes` (B,K,T') and `feats` (B,F',d_vis)."
     v, a = _embed_video(self, feats, drop_cond), _embed_audio(self, codes)
     x, n_vis = self.drop(torch.cat([v, a], dim=1)), v.shape[1]               # (B, F'+T', D)
-    rope = self.rope(n_vis, a.shape[1], x.device)
-    for blk in self.blocks: x = blk(x, n_vis, rope)
+    rope, bias = self.rope(n_vis, a.shape[1], x.device), self.attn_bias(n_vis, a.shape[1], x.device)
+    for blk in self.blocks: x = blk(x, n_vis, rope, bias)
     B, T = codes.shape[0], codes.shape[2]
     logits = self.heads(self.ln_f(x[:, n_vis:]))                            # (B,T',D) -> (B,T',K*V)
     return logits.view(B, T, self.cfg.K, self.cfg.V).transpose(1, 2)        # -> (B,K,T',V)
@@ -145,15 +161,15 @@ VAB.forward = _forward
 def _encode_video(self: VAB, feats):
     "Video alone through the N1 expert layers: (B,F',d_vis) -> (B,F',D)."
     x = self.drop(_embed_video(self, feats))
-    rope = self.rope(x.shape[1], 0, x.device)
-    for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=x.shape[1], rope=rope)
+    rope, bias = self.rope(x.shape[1], 0, x.device), self.attn_bias(x.shape[1], 0, x.device)
+    for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=x.shape[1], rope=rope, bias=bias)
     return x
 
 def _encode_audio(self: VAB, codes):
     "Audio alone through the N1 expert layers: (B,K,T') -> (B,T',D)."
     x = self.drop(_embed_audio(self, codes))
-    rope = self.rope(0, x.shape[1], x.device)
-    for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=0, rope=rope)
+    rope, bias = self.rope(0, x.shape[1], x.device), self.attn_bias(0, x.shape[1], x.device)
+    for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=0, rope=rope, bias=bias)
     return x
 
 VAB.encode_video, VAB.encode_audio = _encode_video, _encode_audio

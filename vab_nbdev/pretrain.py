@@ -22,12 +22,12 @@ from .model import VAB
 from .prepare import load_cache, load_cache_tokenizer, prepare, prepare_toy
 
 # %% auto #0
-__all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch', 'make_optimizer',
-           'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores', 'masked_accuracy', 'unigram_nll',
-           'unigram_accuracy', 'evaluate', 'copy_neighbour', 'unigram_mode', 'active_positions', 'ratio_curve',
-           'show_ratio_curve', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'load_model', 'load_split',
-           'pretrain', 'config_for_cache', 'main', 'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint',
-           'toy_test_set']
+__all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch',
+           'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
+           'masked_accuracy', 'unigram_nll', 'unigram_accuracy', 'evaluate', 'copy_neighbour', 'unigram_mode',
+           'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError', 'save_checkpoint',
+           'load_checkpoint', 'load_model', 'load_split', 'pretrain', 'config_for_cache', 'main', 'toy_checkpoint_dir',
+           'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache', 'toy_test_set']
 
 # %% ../nbs/04_pretrain.ipynb #023516f0
 def _rand(shape, generator=None, device=None, dtype=torch.float32):
@@ -494,6 +494,7 @@ def main(argv=None):
 # %% ../nbs/04_pretrain.ipynb #d5de7b7b
 TOY_COMMAND = 'python -c "from vab_nbdev.pretrain import make_toy_checkpoint; make_toy_checkpoint()"'
 TOY_DATA = dict(n_train=1440, n_test=120, seed=0)  # the toy data the shipped model is trained on [ours]
+TOY_STEPS = 1200  # twice the demo's pre-training budget [ours]
 
 def toy_checkpoint_dir() -> Path:
     "Where the shipped toy checkpoint lives: `vab_nbdev/assets/toy/`."
@@ -502,14 +503,13 @@ def toy_checkpoint_dir() -> Path:
 
 def make_toy_checkpoint(out=None,               # destination folder (default: `toy_checkpoint_dir()`)
                         work=None,              # folder for the toy data and the training run (default: a temporary one)
-                        steps: int | None = None,  # pre-training steps (default: the tiny preset's)
+                        steps: int = TOY_STEPS,  # pre-training steps
                         progress: bool = True) -> Path:
     "Train the tiny model on the toy data (`TOY_DATA`, seed 0) and write the shipped checkpoint: fp16 weights, tokenizer, info.json."
     out = Path(out or toy_checkpoint_dir()); tmp = None if work else tempfile.TemporaryDirectory()
     work = Path(work or tmp.name)
     cfg = get_config('tiny'); cfg.train.seed = TOY_DATA['seed']
-    if steps: cfg.train.max_steps = steps
-    cfg.train.ckpt_every = cfg.train.eval_every = cfg.train.max_steps
+    cfg.train.max_steps = cfg.train.ckpt_every = cfg.train.eval_every = steps
     cache = prepare_toy(work / 'toy', cfg, progress=progress, **TOY_DATA)
     t0 = time.time(); res = pretrain(cfg, cache, work / 'run', resume=True, progress=progress)
     model, _ = load_model(res['checkpoint'], device='cpu')
@@ -532,13 +532,22 @@ def load_toy_checkpoint(path=None, device='cpu'):
     model, cfg = load_model(path, device)  # fp16 weights load into the fp32 model
     return model, cfg, load_audio_tokenizer(path / 'tokenizer.pt')
 
-def toy_test_set(tokenizer, cfg: VABConfig, root, n_test: int = 32, seed: int = 0) -> dict:
-    "Held-out toy clips through the real pipeline (mp4s, then `prepare` with `tokenizer`): load_cache's dict plus the clips' audio and events."
-    from vab_nbdev.synth import SynthConfig, make_dataset, synth_arrays, CLASSES
-    sc = SynthConfig(n_train=0, n_test=n_test, seed=seed, seconds=cfg.clip_seconds, sample_rate=cfg.audio.sample_rate,
+def toy_cache(tokenizer, cfg: VABConfig, root, n_train: int = 0, n_test: int = 32, seed: int = 0) -> Path:
+    "Toy clips through the real pipeline (mp4s under root/media, then `prepare` with `tokenizer` into root/cache); returns the cache."
+    from vab_nbdev.synth import SynthConfig, make_dataset, CLASSES
+    sc = SynthConfig(n_train=n_train, n_test=n_test, seed=seed, seconds=cfg.clip_seconds, sample_rate=cfg.audio.sample_rate,
                      image_size=cfg.visual.image_size, grid_fps=cfg.visual.fps)
     csv_path = make_dataset(Path(root) / 'media', sc, progress=False)
     prepare(csv_path, Path(root) / 'cache', cfg, tokenizer=tokenizer, progress=False, classes=CLASSES, device='cpu')
-    te = load_cache(Path(root) / 'cache', split='test')
+    return Path(root) / 'cache'
+
+def toy_test_set(tokenizer, cfg: VABConfig, root, n_test: int = 32, seed: int = 0) -> dict:
+    "Held-out toy clips (`toy_cache`): load_cache's dict plus the clips' real audio, events and frames."
+    from vab_nbdev.synth import SynthConfig, synth_arrays
+    te = load_cache(toy_cache(tokenizer, cfg, root, 0, n_test, seed), split='test')
+    sc = SynthConfig(n_train=0, n_test=n_test, seed=seed, seconds=cfg.clip_seconds, sample_rate=cfg.audio.sample_rate,
+                     image_size=cfg.visual.image_size, grid_fps=cfg.visual.fps)
     real = synth_arrays(n_test, seed, sc, split='test')
-    return dict(te, audio=real['audio'], events=real['events'])
+    if not torch.equal(torch.as_tensor(te['labels']).long(), torch.as_tensor(real['labels']).long()):
+        raise RuntimeError(f'{root}: the cached test clips are not the synthetic ones (labels differ); delete the folder and retry')
+    return dict(te, audio=real['audio'], events=real['events'], frames=real['frames'], video_fps=real['video_fps'])
