@@ -532,22 +532,24 @@ def load_toy_checkpoint(path=None, device='cpu'):
     model, cfg = load_model(path, device)  # fp16 weights load into the fp32 model
     return model, cfg, load_audio_tokenizer(path / 'tokenizer.pt')
 
+def _toy_synth(cfg: VABConfig, n_train: int, n_test: int, seed: int):
+    "The SynthConfig of toy clips that fit `cfg` (clip length, rates, image size)."
+    from vab_nbdev.synth import SynthConfig
+    return SynthConfig(n_train=n_train, n_test=n_test, seed=seed, seconds=cfg.clip_seconds, sample_rate=cfg.audio.sample_rate,
+                       image_size=cfg.visual.image_size, grid_fps=cfg.visual.fps)
+
 def toy_cache(tokenizer, cfg: VABConfig, root, n_train: int = 0, n_test: int = 32, seed: int = 0) -> Path:
     "Toy clips through the real pipeline (mp4s under root/media, then `prepare` with `tokenizer` into root/cache); returns the cache."
-    from vab_nbdev.synth import SynthConfig, make_dataset, CLASSES
-    sc = SynthConfig(n_train=n_train, n_test=n_test, seed=seed, seconds=cfg.clip_seconds, sample_rate=cfg.audio.sample_rate,
-                     image_size=cfg.visual.image_size, grid_fps=cfg.visual.fps)
-    csv_path = make_dataset(Path(root) / 'media', sc, progress=False)
+    from vab_nbdev.synth import make_dataset, CLASSES
+    csv_path = make_dataset(Path(root) / 'media', _toy_synth(cfg, n_train, n_test, seed), progress=False)
     prepare(csv_path, Path(root) / 'cache', cfg, tokenizer=tokenizer, progress=False, classes=CLASSES, device='cpu')
     return Path(root) / 'cache'
 
 def toy_test_set(tokenizer, cfg: VABConfig, root, n_test: int = 32, seed: int = 0) -> dict:
     "Held-out toy clips (`toy_cache`): load_cache's dict plus the clips' real audio, events and frames."
-    from vab_nbdev.synth import SynthConfig, synth_arrays
+    from vab_nbdev.synth import synth_arrays
     te = load_cache(toy_cache(tokenizer, cfg, root, 0, n_test, seed), split='test')
-    sc = SynthConfig(n_train=0, n_test=n_test, seed=seed, seconds=cfg.clip_seconds, sample_rate=cfg.audio.sample_rate,
-                     image_size=cfg.visual.image_size, grid_fps=cfg.visual.fps)
-    real = synth_arrays(n_test, seed, sc, split='test')
+    real = synth_arrays(n_test, seed, _toy_synth(cfg, 0, n_test, seed), split='test')
     if not torch.equal(torch.as_tensor(te['labels']).long(), torch.as_tensor(real['labels']).long()):
         raise RuntimeError(f'{root}: the cached test clips are not the synthetic ones (labels differ); delete the folder and retry')
     return dict(te, audio=real['audio'], events=real['events'], frames=real['frames'], video_fps=real['video_fps'])
