@@ -138,7 +138,7 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
             with autocast(dev): logits = guided_logits(model, codes, feats, cfg.guidance)  # (B, K, T, V) float
             sampled = sample_tokens(logits, cfg.temperature, cfg.top_k, g)
             score = score_fn(logits, sampled) + cfg.noise * (1 - (s + 1) / cfg.steps) * gumbel_noise(sampled.shape, g, dev)
-            if getattr(cfg, 'order', 'joint') == 'coarse_to_fine': score = score + coarse_bonus  # codebook k outranks every token of k+1
+            if cfg.order == 'coarse_to_fine': score = score + coarse_bonus  # codebook k outranks every token of k+1
             score = score.masked_fill(~masked, math.inf)  # pinned: decided tokens are never re-masked
             codes = _remask_lowest(torch.where(masked, sampled, codes), score, n_mask, V)
             if return_history: history.append(codes.to("cpu", copy=True))

@@ -120,7 +120,7 @@ class VAB(nn.Module):
 
     def attn_bias(self, n_vis: int, n_aud: int, device=None):
         "Additive attention bias (H, L, L): -slope_h |t_i - t_j| in audio frames; None if `cfg.alibi` is off."
-        if not getattr(self.cfg, 'alibi', False): return None
+        if not self.cfg.alibi: return None
         t = self.times(n_vis, n_aud, device)
         return -alibi_slopes(self.cfg.n_heads).to(t.device)[:, None, None] * (t[:, None] - t[None, :]).abs()
 
