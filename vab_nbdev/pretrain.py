@@ -24,7 +24,7 @@ from .prepare import load_cache, load_cache_tokenizer, prepare, prepare_toy
 # %% auto #0
 __all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch',
            'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
-           'masked_accuracy', 'unigram_nll', 'unigram_accuracy', 'evaluate', 'copy_neighbour', 'unigram_mode',
+           'masked_accuracy', 'unigram_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate', 'copy_neighbour',
            'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError', 'save_checkpoint',
            'load_checkpoint', 'load_model', 'load_split', 'pretrain', 'config_for_cache', 'main', 'toy_checkpoint_dir',
            'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache', 'toy_test_set']
@@ -182,13 +182,16 @@ def unigram_nll(train_codes: torch.Tensor,  # (N,K,T) codes the baseline is fitt
     nll = -logp[torch.arange(K).view(1, K, 1), test_codes.cpu()]            # (M,K,T)
     return (nll[mask.cpu()].sum() / mask.sum()).item()
 
+def unigram_mode(train_codes: torch.Tensor) -> torch.Tensor:
+    "Most frequent token of each codebook (K,) in the training codes (N,K,T); codebook 0's is the silence code."
+    return torch.stack([train_codes[:, k].flatten().bincount().argmax() for k in range(train_codes.shape[1])])
+
 def unigram_accuracy(train_codes: torch.Tensor,  # (N,K,T) codes the baseline is fitted on
                      test_codes: torch.Tensor,   # (M,K,T) codes it is scored on
                      mask: torch.Tensor) -> float:  # (M,K,T) bool positions to score (e.g. `eval_mask(test_codes, cfg)`)
     "Accuracy of predicting each codebook's most frequent training token at the masked positions."
-    K = train_codes.shape[1]
-    mode = torch.stack([train_codes[:, k].flatten().bincount().argmax() for k in range(K)])  # (K,)
-    return ((test_codes == mode.view(1, K, 1).to(test_codes.device)) & mask).sum().item() / mask.sum().item()
+    mode = unigram_mode(train_codes).view(1, -1, 1).to(test_codes.device)  # (1,K,1)
+    return ((test_codes == mode) & mask).sum().item() / mask.sum().item()
 
 def evaluate(model: VAB, data: dict, cfg: VABConfig, seed: int = 0,
              null_video: bool = False,          # replace the video by the null condition
@@ -211,10 +214,6 @@ def copy_neighbour(codes: torch.Tensor,   # (N,K,T) long, the true codes (only t
     none = (left < 0) & (right >= T)
     fb = (fallback.to(codes.device).view(1, K, 1) if fallback is not None else torch.full((1, K, 1), -1, device=codes.device)).expand(N, K, T)
     return torch.where(none, fb, pred)
-
-def unigram_mode(train_codes: torch.Tensor) -> torch.Tensor:
-    "Most frequent token of each codebook (K,) in the training codes (N,K,T); codebook 0's is the silence code."
-    return torch.stack([train_codes[:, k].flatten().bincount().argmax() for k in range(train_codes.shape[1])])
 
 def active_positions(codes: torch.Tensor, silence: int) -> torch.Tensor:
     "(N,K,T) bool: every codebook of the frames whose first-codebook token is not `silence`."
