@@ -24,10 +24,10 @@ from .prepare import load_cache, load_cache_tokenizer, prepare, prepare_toy
 # %% auto #0
 __all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch',
            'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
-           'masked_accuracy', 'unigram_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate', 'copy_neighbour',
-           'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError', 'save_checkpoint',
-           'load_checkpoint', 'load_model', 'load_split', 'pretrain', 'config_for_cache', 'main', 'toy_checkpoint_dir',
-           'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache', 'toy_test_set']
+           'masked_accuracy', 'unigram_nll', 'unigram_token_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate',
+           'copy_neighbour', 'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError',
+           'save_checkpoint', 'load_checkpoint', 'load_model', 'load_split', 'pretrain', 'config_for_cache', 'main',
+           'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache', 'toy_test_set']
 
 # %% ../nbs/04_pretrain.ipynb #023516f0
 def _rand(shape, generator=None, device=None, dtype=torch.float32):
@@ -176,11 +176,15 @@ def unigram_nll(train_codes: torch.Tensor,  # (N,K,T) codes the baseline is fitt
                 mask: torch.Tensor,         # (M,K,T) bool positions to score
                 V: int) -> float:           # codebook size
     "Cross-entropy of each codebook's training token frequencies (add-one smoothed) at the masked test positions."
-    K = train_codes.shape[1]
-    counts = torch.stack([train_codes[:, k].flatten().bincount(minlength=V) for k in range(K)]).double() + 1  # (K, V)
-    logp = (counts / counts.sum(1, keepdim=True)).log()
-    nll = -logp[torch.arange(K).view(1, K, 1), test_codes.cpu()]            # (M,K,T)
+    nll = unigram_token_nll(train_codes, test_codes, V)                     # (M,K,T)
     return (nll[mask.cpu()].sum() / mask.sum()).item()
+
+def unigram_token_nll(train_codes: torch.Tensor, test_codes: torch.Tensor, V: int) -> torch.Tensor:
+    "Per-token cross-entropy (M,K,T) of the add-one smoothed per-codebook token frequencies of `train_codes`."
+    K = train_codes.shape[1]
+    counts = torch.stack([train_codes[:, k].cpu().flatten().bincount(minlength=V) for k in range(K)]).double() + 1  # (K, V)
+    logp = (counts / counts.sum(1, keepdim=True)).log()
+    return -logp[torch.arange(K).view(1, K, 1), test_codes.cpu()]
 
 def unigram_mode(train_codes: torch.Tensor) -> torch.Tensor:
     "Most frequent token of each codebook (K,) in the training codes (N,K,T); codebook 0's is the silence code."
@@ -228,9 +232,7 @@ def ratio_curve(model: VAB, test: dict,           # dict(codes (N,K,T), feats (N
     "Held-out accuracy and cross-entropy at each mask ratio (None: the training sampler's ratios): video, null video, unigram, copy-neighbour; all and active positions."
     codes, feats = test['codes'].cpu().long(), test['feats'].cpu().float()
     K, V = codes.shape[1], cfg.model.V
-    mode = unigram_mode(train_codes.cpu())
-    counts = torch.stack([train_codes[:, k].cpu().flatten().bincount(minlength=V) for k in range(K)]).double() + 1
-    nll_u = -(counts / counts.sum(1, keepdim=True)).log()[torch.arange(K).view(1, K, 1), codes]   # (N,K,T)
+    mode, nll_u = unigram_mode(train_codes.cpu()), unigram_token_nll(train_codes, codes, V)   # (K,), (N,K,T)
     hit_u, act = codes == mode.view(1, K, 1), active_positions(codes, int(mode[0]))
     rows = []
     for r in ratios:
