@@ -48,7 +48,7 @@ def folders(tmp_path_factory):
 
 def test_report(folders):
     out = folders / 'report.json'
-    r = _vab_eval(folders / 'gen', folders / 'real', '--probe', folders / 'probe.pt', '--out', out, '--fad-inf-min', '5')
+    r = _vab_eval(folders / 'gen', folders / 'real', '--probe', folders / 'probe.pt', '--out', out, '--fad-inf-min', '5', '--preset', 'tiny')
     assert r.returncode == 0, r.stderr[-3000:]
     rep = json.loads(out.read_text())
     for k in ('embedder', 'classifier', 'n_pairs', 'fad', 'fad_inf', 'kld', 'label_agreement', 'unpaired', 'errors',
@@ -71,12 +71,12 @@ def test_strict_rate_and_cache(folders):
     "--sample-rate makes the 24 kHz file an error; a real cache reproduces the folder's numbers."
     out, cache = folders / 'strict.json', folders / 'real.npz'
     r = _vab_eval(folders / 'gen', folders / 'real', '--probe', folders / 'probe.pt', '--out', out,
-                  '--sample-rate', '16000', '--save-real-cache', cache)
+                  '--sample-rate', '16000', '--save-real-cache', cache, '--seconds', '4')
     assert r.returncode == 0, r.stderr[-3000:]
     rep = json.loads(out.read_text())
     assert rep['n_pairs'] == 10 and any('24000 Hz, expected 16000' in e['error'] for e in rep['errors'])
     assert 'skipped' in rep['fad_inf']                                         # 10 pairs < the default minimum
-    r2 = _vab_eval(folders / 'gen', cache, '--probe', folders / 'probe.pt', '--out', folders / 'cached.json', '--sample-rate', '16000')
+    r2 = _vab_eval(folders / 'gen', cache, '--probe', folders / 'probe.pt', '--out', folders / 'cached.json', '--sample-rate', '16000', '--seconds', '4')
     assert r2.returncode == 0, r2.stderr[-3000:]
     rep2 = json.loads((folders / 'cached.json').read_text())
     assert rep2["n_pairs"] == 10 and abs(rep2["fad"]["fad"] - rep["fad"]["fad"]) <= 1e-5 * max(1, rep["fad"]["fad"])
@@ -86,7 +86,10 @@ def test_strict_rate_and_cache(folders):
 def test_help_and_errors(folders):
     r = _vab_eval('--help')
     assert r.returncode == 0 and '--train-probe-on' in r.stdout and '--embedder' in r.stdout
-    r = _vab_eval(folders / 'gen', folders / 'real', '--out', folders / 'x.json')   # no probe for the probe embedder
+    r = _vab_eval(folders / 'gen', folders / 'real', '--out', folders / 'x.json', '--seconds', '4')   # no probe for the probe embedder
     assert r.returncode != 0 and '--probe' in r.stderr
-    r = _vab_eval(folders / 'gen', folders / 'real', '--embedder', 'vggish', '--vggish-path', '/nowhere/vggish.pth')
+    r = _vab_eval(folders / 'gen', folders / 'real', '--embedder', 'vggish', '--vggish-path', '/nowhere/vggish.pth', '--seconds', '4')
     assert r.returncode != 0 and '/nowhere/vggish.pth' in r.stderr
+    r = _vab_eval(folders / 'gen', folders / 'real', '--probe', folders / 'probe.pt')   # no clip length anywhere: refused, not guessed
+    assert r.returncode == 2 and 'no clip length' in r.stderr and '--seconds' in r.stderr
+

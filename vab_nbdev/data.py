@@ -15,8 +15,8 @@ import torch
 
 # %% auto #0
 __all__ = ['MediaError', 'MissingFileError', 'CorruptMediaError', 'NoAudioStreamError', 'NoVideoStreamError', 'ClipTooShortError',
-           'write_mp4', 'read_frames', 'read_audio', 'Clip', 'read_clip', 'media_info', 'ClipRef', 'clip_filename',
-           'read_manifest', 'folder_clips', 'ClipDataset']
+           'write_mp4', 'read_frames', 'read_audio', 'Clip', 'read_clip', 'mux_audio', 'media_info', 'ClipRef',
+           'clip_filename', 'read_manifest', 'folder_clips', 'ClipDataset']
 
 # %% ../nbs/01_data.ipynb #432b9ac1
 class MediaError(Exception):
@@ -82,10 +82,10 @@ def _add_audio(out, audio, sample_rate, bitrate, path):
     s.layout, s.bit_rate = 'mono', bitrate
     return s
 
-def _encode_audio(out, s, audio, sample_rate):
+def _encode_audio(out, s, audio, sample_rate, start: float = 0.):
     a = np.clip(np.asarray(audio, np.float32), -1, 1)[None]  # (S,) -> (1, S): planar mono
     af = av.AudioFrame.from_ndarray(np.ascontiguousarray(a), format='fltp', layout='mono')
-    af.sample_rate, af.pts = int(sample_rate), 0
+    af.sample_rate, af.pts, af.time_base = int(sample_rate), int(round(start * sample_rate)), Fraction(1, int(sample_rate))
     out.mux(s.encode(af)); out.mux(s.encode())  # PyAV cuts the frame into AAC's 1024-sample packets
 
 # %% ../nbs/01_data.ipynb #dd426673
@@ -96,13 +96,24 @@ def _open(path):
     try: return av.open(str(path))
     except (av.FFmpegError, OSError) as e: raise CorruptMediaError(path, f"cannot be opened as media ({getattr(e, 'strerror', None) or e})") from e
 
+def _origin(c) -> float:
+    "Seconds of the file's clip time 0: the first video frame's time (else the audio's, else 0)."
+    # MPEG-TS, HLS and `-copyts` cuts start their streams at 1.4 s, 3 s, ...; AAC's priming samples start
+    # a few ms before the video. Clip time is measured from the first frame, as players show it [ours].
+    for st in list(c.streams.video[:1]) + list(c.streams.audio[:1]):
+        if st.start_time is not None and st.time_base: return float(st.start_time * st.time_base)
+    return 0.
+
 def _to_rgb(fr, size: int | None) -> np.ndarray:
-    "A decoded frame as (H, W, 3) uint8; with `size`, short side scaled to `size` and centre-cropped square."
-    if size is None: return fr.to_ndarray(format='rgb24')
-    s = size / min(fr.width, fr.height)
-    w, h = max(size, round(fr.width * s)), max(size, round(fr.height * s))
-    img = fr.reformat(width=w, height=h, format='rgb24').to_ndarray()
-    y, x = (h - size) // 2, (w - size) // 2
+    "A decoded frame as displayed (rotation metadata applied), (H, W, 3) uint8; with `size`, short side -> `size`, centre-cropped square."
+    k = int(round((getattr(fr, 'rotation', 0) or 0) / 90)) % 4  # display matrix: counter-clockwise quarter turns
+    if size is None: img = fr.to_ndarray(format='rgb24')
+    else:
+        s = size / min(fr.width, fr.height)
+        img = fr.reformat(width=max(size, round(fr.width * s)), height=max(size, round(fr.height * s)), format='rgb24').to_ndarray()
+    img = np.rot90(img, k) if k else img
+    if size is None: return np.ascontiguousarray(img)
+    h, w = img.shape[:2]; y, x = (h - size) // 2, (w - size) // 2
     return np.ascontiguousarray(img[y:y + size, x:x + size])
 
 # %% ../nbs/01_data.ipynb #1b5460c1
@@ -120,12 +131,12 @@ def read_frames(path,                    # a video file
     out, prev, end = [], None, 0.
     with _open(path) as c:
         if not c.streams.video: raise NoVideoStreamError(path, "has no video stream (expected a video)")
-        st = c.streams.video[0]
+        st, t_zero = c.streams.video[0], _origin(c)
         try:
             for fr in c.decode(st):
-                t = fr.time if fr.time is not None else (len(out) / float(st.average_rate or fps))
+                t = fr.time - t_zero if fr.time is not None else (len(out) / float(st.average_rate or fps))
                 if prev is None: prev = fr  # times before the first frame show the first frame
-                while (n is None or len(out) < n) and start + len(out) / fps < t: out.append(_to_rgb(prev, size))
+                while (n is None or len(out) < n) and start + len(out) / fps < t - 1e-6: out.append(_to_rgb(prev, size))  # 1 us: float error of shifted times
                 prev, end = fr, t + (float(fr.duration * fr.time_base) if fr.duration else 1 / float(st.average_rate or fps))
                 if n is not None and len(out) >= n: break
         except av.FFmpegError as e: raise CorruptMediaError(path, f"video stream cannot be decoded ({getattr(e, 'strerror', None) or e})") from e
@@ -144,21 +155,22 @@ def read_audio(path,                     # a media file with an audio stream
                sample_rate: int,         # Hz to resample to
                seconds: float | None = None, # length; None = to the end
                start: float = 0.,        # start time in seconds
+               min_seconds: float | None = None, # with `seconds`: audio that ends after start + min_seconds is zero-padded, not rejected
               ) -> np.ndarray:
     "Mono float32 audio (S,) at `sample_rate`; S = round(seconds * sample_rate) if `seconds` is given."
     path = Path(path); chunks, t0 = [], None
     stop = None if seconds is None else start + seconds + 0.1
     with _open(path) as c:
         if not c.streams.audio: raise NoAudioStreamError(path, "has no audio stream (expected a clip with sound)")
-        st = c.streams.audio[0]
+        st, t_zero = c.streams.audio[0], _origin(c)
         rs = av.AudioResampler(format='flt', layout='mono', rate=sample_rate)
         # the encoder pads the last packet; the stream's duration says where the audio really ends
-        t_end = float(((st.start_time or 0) + st.duration) * st.time_base) if st.duration and st.time_base else None
+        t_end = float(((st.start_time or 0) + st.duration) * st.time_base) - t_zero if st.duration and st.time_base else None
         try:
             for fr in c.decode(st):
-                if t0 is None: t0 = fr.time or 0.
+                if t0 is None: t0 = (fr.time or 0.) - t_zero
                 chunks += [o.to_ndarray().reshape(-1) for o in rs.resample(fr)]
-                if stop is not None and fr.time is not None and fr.time > stop: break
+                if stop is not None and fr.time is not None and fr.time - t_zero > stop: break
             chunks += [o.to_ndarray().reshape(-1) for o in rs.resample(None)]
         except av.FFmpegError as e: raise CorruptMediaError(path, f"audio stream cannot be decoded ({getattr(e, 'strerror', None) or e})") from e
     if t0 is None: raise CorruptMediaError(path, "audio stream has no decodable frames")
@@ -169,8 +181,8 @@ def read_audio(path,                     # a media file with an audio stream
     x = x[int(round(start * sample_rate)):]
     if seconds is None: return x.astype(np.float32)
     need = int(round(seconds * sample_rate))
-    if len(x) < need - _TOL_S * sample_rate:
-        raise ClipTooShortError(path, f"audio ends at {start + len(x) / sample_rate:.2f} s, expected at least {start + seconds:.2f} s")
+    if len(x) < need - max(_TOL_S, seconds - (min_seconds or seconds)) * sample_rate:
+        raise ClipTooShortError(path, f"audio ends at {start + len(x) / sample_rate:.2f} s, expected at least {start + (min_seconds or seconds):.2f} s")
     return np.pad(x, (0, max(0, need - len(x))))[:need].astype(np.float32)
 
 # %% ../nbs/01_data.ipynb #a4cfd0cf
@@ -196,6 +208,34 @@ def read_clip(path,                      # a video file with an audio stream
     "Frames and mono audio of `path` on one clock; raises a `MediaError` naming the file on bad input."
     audio = read_audio(path, sample_rate, seconds, start)  # first: a missing audio stream fails fast
     return Clip(read_frames(path, fps, seconds, start, size), audio, Path(path), fps, sample_rate)
+
+# %% ../nbs/01_data.ipynb #b8c41411
+def mux_audio(video,                     # the source video file; its video stream is copied, not decoded
+              wav: np.ndarray,           # (S,) mono float in [-1, 1], the new soundtrack from the first frame on
+              sample_rate: int,          # Hz of `wav`
+              path,                      # destination .mp4 (written atomically)
+              audio_bitrate: int = 128_000, # AAC bits per second
+             ) -> Path:
+    "Write `path`: `video`'s video packets untouched plus `wav` as its only audio track (AAC), aligned to the first frame."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with _open(video) as src:
+            if not src.streams.video: raise NoVideoStreamError(video, "has no video stream (expected a video to put the sound under)")
+            vin, t_zero = src.streams.video[0], _origin(src)
+            with av.open(str(tmp), 'w', format='mp4') as out:
+                vout = out.add_stream_from_template(vin)
+                aout = _add_audio(out, wav, sample_rate, audio_bitrate, path)
+                try:
+                    for pkt in src.demux(vin):
+                        if pkt.dts is None: continue  # the demuxer's empty flush packet
+                        pkt.stream = vout; out.mux(pkt)
+                except av.FFmpegError as e: raise CorruptMediaError(video, f"video packets cannot be copied ({getattr(e, 'strerror', None) or e})") from e
+                _encode_audio(out, aout, wav, sample_rate, start=t_zero)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists(): tmp.unlink()
+    return path
 
 # %% ../nbs/01_data.ipynb #15b9d26b
 def media_info(path) -> dict:

@@ -16,7 +16,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .core import DecodeConfig, autocast, get_device, show_tokens, show_spec, audio_player
-from .data import MediaError, media_info, read_frames, write_mp4
+from .data import MediaError, media_info, mux_audio, read_frames, write_mp4
 from .synth import SynthConfig
 from .audio_tokenizers import build_audio_tokenizer, load_audio_tokenizer
 from .visual_encoders import build_visual_encoder
@@ -26,7 +26,7 @@ from .pretrain import CheckpointError, load_model
 # %% auto #0
 __all__ = ['cosine_schedule', 'mask_counts', 'guide', 'guided_logits', 'gumbel_noise', 'sample_tokens', 'logprob_score',
            'generate', 'generate_ar', 'show_film_strip', 'mismatch', 'activity', 'event_activity', 'envelope_iou',
-           'onset_iou', 'write_wav', 'read_wav', 'generate_files', 'main']
+           'onset_iou', 'window_starts', 'generate_long', 'write_wav', 'read_wav', 'generate_files', 'main']
 
 # %% ../nbs/05_decoding.ipynb #9d2f47b8
 def cosine_schedule(r):
@@ -124,16 +124,20 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
              return_history: bool = False,  # also return the grid before and after each step
              schedule: Callable = cosine_schedule,  # progress -> fraction still masked
              score_fn: Callable = logprob_score,  # (logits, tokens) -> confidence
+             prompt: torch.Tensor | None = None,  # (B, K, T) tokens to keep, MASK (= V) where to generate: in-painting
             ):
     "Audio tokens (B, K, T) for `feats` by MaskGIT-style iterative decoding with classifier-free guidance."
     cfg = cfg or DecodeConfig()
     (K, V, T), B, dev = _grid(model, T), feats.shape[0], feats.device
     g = _generator(seed, dev)
-    codes = torch.full((B, K, T), V, dtype=torch.long, device=dev)  # all MASK (id V)
+    codes = torch.full((B, K, T), V, dtype=torch.long, device=dev) if prompt is None else prompt.to(dev, torch.long).clone()  # MASK is id V
+    n_free = int((codes[0] == V).sum())  # the schedule runs over the tokens to generate; the prompt's are pinned
+    if codes.shape != (B, K, T) or bool(((codes == V).sum((1, 2)) != n_free).any()):
+        raise ValueError(f"prompt must be (B, K, T) = {(B, K, T)} with the same number of MASK tokens in every clip, got {tuple(codes.shape)}")
     coarse_bonus = 1e4 * (K - 1 - torch.arange(K, device=dev, dtype=torch.float32)).view(1, K, 1)  # for order='coarse_to_fine'
     history = [codes.to("cpu", copy=True)] if return_history else None
     with _eval_mode(model):
-        for s, n_mask in enumerate(mask_counts(K * T, cfg.steps, schedule)):
+        for s, n_mask in enumerate(mask_counts(n_free, cfg.steps, schedule)):
             masked = codes == V
             with autocast(dev): logits = guided_logits(model, codes, feats, cfg.guidance)  # (B, K, T, V) float
             sampled = sample_tokens(logits, cfg.temperature, cfg.top_k, g)
@@ -223,6 +227,32 @@ def onset_iou(wavs, refs, sr: int) -> np.ndarray:
         a = activity(w, sr)
         out.append(envelope_iou(a, event_activity(r, len(a)) if isinstance(r, list) else activity(r, sr)))
     return np.array(out)
+
+# %% ../nbs/05_decoding.ipynb #af29b08e
+def window_starts(n_frames: int, F: int, overlap: float = 0.5) -> list[int]:
+    "First visual frame of each window of F frames over n_frames; consecutive windows share round(overlap * F) frames, the last ends at n_frames."
+    if n_frames <= F: return [0]
+    hop = max(1, F - int(round(overlap * F)))
+    return sorted(set(list(range(0, n_frames - F, hop)) + [n_frames - F]))
+
+@torch.inference_mode()
+def generate_long(model,  # as for `generate`, with .cfg (K, V, T, F, vis_stride)
+                  feats: torch.Tensor,  # (B, Ft, d_vis) visual features of videos of any length Ft
+                  cfg: DecodeConfig | None = None,
+                  seed: int | torch.Generator | None = None,
+                  overlap: float = 0.5,  # fraction of a window each window shares with the previous one
+                 ) -> torch.Tensor:
+    "Audio tokens (B, K, round(Ft * vis_stride)) for videos of any length: windows of the model's clip, each in-painting its overlap [ours]."
+    mc, (B, Ft, _), dev = model.cfg, feats.shape, feats.device
+    K, V, T, F = mc.K, mc.V, mc.T, mc.F
+    n_out, g = int(round(Ft * mc.vis_stride)), _generator(seed, feats.device)
+    if Ft <= F:  # one window; pad the video with its last frame, keep the audio of the real frames
+        return generate(model, torch.cat([feats, feats[:, -1:].expand(B, F - Ft, -1)], 1), cfg, seed=g)[..., :n_out]
+    out = torch.full((B, K, n_out), V, dtype=torch.long, device=dev)
+    for s in window_starts(Ft, F, overlap):
+        a = min(int(round(s * mc.vis_stride)), n_out - T)  # audio frame where the window starts
+        out[..., a:a + T] = generate(model, feats[:, s:s + F], cfg, seed=g, prompt=out[..., a:a + T])
+    return out
 
 # %% ../nbs/05_decoding.ipynb #5b55cd77
 _VIDEO_EXTS = ('.mp4', '.mkv', '.webm', '.mov', '.avi')
@@ -327,17 +357,16 @@ def _clips(items, split: str | None) -> list[dict]:
     return clips
 
 def _video_feats(path: Path, cfg, enc) -> torch.Tensor:
-    "Visual features (F, d_vis) of the first clip_seconds of a video, frames sampled at cfg.visual.fps."
-    frames = read_frames(path, cfg.visual.fps, seconds=cfg.clip_seconds, size=getattr(enc, 'input_size', None))  # as `prepare` reads them; no audio needed
-    return enc.encode(frames[None])[0].cpu()  # (1, F, H, W, 3) -> (F, d_vis)
+    "Visual features (Ft, d_vis) of the whole video, frames sampled at cfg.visual.fps (any length: `generate_long` windows it)."
+    frames = read_frames(path, cfg.visual.fps, size=getattr(enc, 'input_size', None))  # as `prepare` reads them; no audio needed
+    return torch.cat([enc.encode(frames[None, i:i + 256])[0].cpu() for i in range(0, len(frames), 256)])  # (Ft, d_vis), 256 frames at a time
 
 def _write_outputs(c: dict, wav: np.ndarray, sr: int, cfg, out: Path, mp4: bool) -> dict:
-    "Write <id>.wav and, when the source video is known, <id>.mp4 (its frames with the generated sound)."
+    "Write <id>.wav, then, when the source video is known, <id>.mp4: its video packets copied, the generated sound added."
     row = dict(id=c['id'], wav=str(write_wav(out / f"{c['id']}.wav", wav, sr)), mp4=None)
     if mp4 and c['video'] is not None:
-        fps = media_info(c['video'])['fps'] or cfg.visual.fps
-        frames = read_frames(c['video'], fps, seconds=len(wav) / sr)
-        row['mp4'] = str(write_mp4(out / f"{c['id']}.mp4", frames, fps, wav, sr))
+        try: row['mp4'] = str(mux_audio(c['video'], wav, sr, out / f"{c['id']}.mp4"))
+        except (MediaError, ValueError, OSError) as e: row['mp4_error'] = f'{type(e).__name__}: {e}'  # the wav stands; the report says why there is no mp4
     return row
 
 # %% ../nbs/05_decoding.ipynb #1dd693ac
@@ -355,12 +384,13 @@ def generate_files(a) -> dict:
         for c in clips[i:i + a.batch_size]:
             try: c['feats'] = _video_feats(c['video'], cfg, enc) if c['feats'] is None else c['feats']; ok.append(c)
             except (MediaError, ValueError, OSError) as e: bad.append((str(c['video']), f'{type(e).__name__}: {e}'))
-        if not ok: continue
-        codes = generate(model, torch.stack([torch.as_tensor(c['feats']) for c in ok]).float().to(dev), dc, seed=g)  # (B, K, T)
-        with torch.inference_mode(): wavs = tok.decode(codes).float().cpu().numpy()  # (B, S)
-        for c, w in zip(ok, wavs):
-            try: written.append(_write_outputs(c, w, tok.sample_rate, cfg, out, not a.no_mp4))
-            except (MediaError, ValueError, OSError) as e: bad.append((str(c['video'] or c['id']), f'{type(e).__name__}: {e}'))
+        for n in sorted({len(c['feats']) for c in ok}):  # videos of one length decode together
+            same = [c for c in ok if len(c['feats']) == n]
+            codes = generate_long(model, torch.stack([torch.as_tensor(c['feats']) for c in same]).float().to(dev), dc, seed=g)  # (B, K, T_n)
+            with torch.inference_mode(): wavs = tok.decode(codes).float().cpu().numpy()  # (B, S)
+            for c, w in zip(same, wavs):
+                try: written.append(_write_outputs(c, w, tok.sample_rate, cfg, out, not a.no_mp4))
+                except (MediaError, ValueError, OSError) as e: bad.append((str(c['video'] or c['id']), f'{type(e).__name__}: {e}'))
     rep = dict(written=written, skipped=[dict(input=s, reason=r) for s, r in bad], decode=asdict(dc), seed=a.seed,
                checkpoint=str(a.checkpoint), device=str(dev), seconds=round(time.time() - t0, 2))
     (out / 'report.json').write_text(json.dumps(rep, indent=1))
@@ -372,6 +402,8 @@ def main(argv=None) -> int:
     try: rep = generate_files(a)
     except (CheckpointError, FileNotFoundError, ValueError) as e: p.error(str(e))
     for s in rep['skipped']: print(f"skipped {s['input']}: {s['reason']}", file=sys.stderr)
+    for w in rep['written']:
+        if w.get('mp4_error'): print(f"no mp4 for {w['id']} (its wav is written): {w['mp4_error']}", file=sys.stderr)
     print(f"vab_generate: {len(rep['written'])} clips written to {Path(rep['written'][0]['wav']).parent if rep['written'] else '-'}, "
           f"{len(rep['skipped'])} skipped, {rep['seconds']} s")
     return 0 if rep['written'] else 1

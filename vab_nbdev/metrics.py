@@ -15,7 +15,7 @@ from torch import nn
 from torchmetrics import Metric
 from torchmetrics.functional.classification import multiclass_accuracy, multilabel_average_precision
 
-from .core import get_config, get_device
+from .core import PRESETS, VABConfig, get_config, get_device
 from .data import MediaError, media_info, read_audio, read_manifest
 from .probe import AudioProbe, train_probe
 from .visual_encoders import WeightsUnavailableError  # one error class for every missing pretrained file
@@ -23,12 +23,12 @@ from .visual_encoders import WeightsUnavailableError  # one error class for ever
 # %% auto #0
 __all__ = ['VGGISH_SR', 'VGGISH_WIN', 'VGGISH_HOP', 'VGGISH_NFFT', 'VGGISH_MELS', 'VGGISH_FMIN', 'VGGISH_FMAX',
            'VGGISH_LOG_OFFSET', 'VGGISH_EXAMPLE', 'VGGISH_FILE', 'VGGISH_URL', 'MIN_SECONDS', 'AUDIO_EXTS',
-           'FAD_INF_MIN', 'PAIRING_RULE', 'FrechetDistanceError', 'gaussian_stats', 'frechet_distance', 'fad',
-           'fad_inf', 'FADMetric', 'kld', 'similarity', 'recall_at_k', 'retrieval_report', 'accuracy',
-           'mean_average_precision', 'AudioEmbedder', 'ProbeEmbedder', 'vggish_mel_matrix', 'vggish_log_mel',
-           'vggish_examples', 'VGGish', 'vggish_weights_path', 'load_vggish', 'VGGishEmbedder', 'BadAudioError',
-           'prepare_audio', 'check_audio', 'clip_key', 'pair_files', 'load_audio_file', 'embed_clips',
-           'generation_report', 'format_report', 'evaluate_folders', 'main']
+           'AUDIO_ONLY_EXTS', 'FAD_INF_MIN', 'PAIRING_RULE', 'FrechetDistanceError', 'gaussian_stats',
+           'frechet_distance', 'fad', 'fad_inf', 'FADMetric', 'kld', 'similarity', 'recall_at_k', 'retrieval_report',
+           'accuracy', 'mean_average_precision', 'AudioEmbedder', 'ProbeEmbedder', 'vggish_mel_matrix',
+           'vggish_log_mel', 'vggish_examples', 'VGGish', 'vggish_weights_path', 'load_vggish', 'VGGishEmbedder',
+           'BadAudioError', 'prepare_audio', 'check_audio', 'clip_key', 'pair_files', 'load_audio_file', 'embed_clips',
+           'generation_report', 'format_report', 'evaluate_folders', 'main', 'clip_seconds_for']
 
 # %% ../nbs/06_metrics.ipynb #b66da28b
 class FrechetDistanceError(ArithmeticError):
@@ -390,12 +390,17 @@ def clip_key(path) -> str:
     m = re.fullmatch(r'(.+)_(\d+)', stem)
     return f'{m[1]}_{int(m[2])}' if m else stem
 
+AUDIO_ONLY_EXTS = ('.wav', '.flac', '.mp3', '.ogg')
+
 def _index(folder: Path, exts=AUDIO_EXTS) -> tuple[dict, dict]:
     "{key: path} for the media files under `folder`, and {key: [paths]} for ids that occur more than once."
     if not folder.is_dir(): raise MediaError(folder, "no such folder (expected a folder of audio or video files)")
     seen = {}
     for f in sorted(p for p in folder.rglob('*') if p.is_file() and p.suffix.lower() in exts):
         seen.setdefault(clip_key(f), []).append(f)
+    for k, v in seen.items():  # `vab_generate` writes <id>.wav and <id>.mp4 with the same sound: the audio file speaks for the id
+        audio = [f for f in v if f.suffix.lower() in AUDIO_ONLY_EXTS]
+        if len(v) > 1 and len(audio) == 1: seen[k] = audio
     return {k: v[0] for k, v in seen.items() if len(v) == 1}, {k: v for k, v in seen.items() if len(v) > 1}
 
 def pair_files(gen_dir, real_keys_or_dir) -> dict:
@@ -454,7 +459,7 @@ def generation_report(real: dict, gen: dict, fad_inf_min: int = FAD_INF_MIN, see
 
 def format_report(rep: dict) -> str:
     "A short text table of a `vab_eval` report."
-    lines = [f"embedder: {rep['embedder']} | classifier: {rep['classifier']} | pairs N = {rep['n_pairs']}"]
+    lines = [f"embedder: {rep['embedder']} | classifier: {rep['classifier']} | pairs N = {rep['n_pairs']} | clips of {rep['seconds']:g} s"]
     for k, field in (('fad', 'fad'), ('fad_inf', 'fad_inf'), ('kld', 'kld'), ('label_agreement', 'agreement')):
         v = rep.get(k) or {}
         n = v.get('n_gen', v.get('n', ''))
@@ -482,8 +487,11 @@ def _parser() -> argparse.ArgumentParser:
                    "(offline, default) or VGGish (needs its weights; KLD still uses the probe if one is given)")
     p.add_argument('--vggish-path', help="VGGish state dict vggish-10086976.pth (default: $VAB_VGGISH_PATH, then torch hub's cache)")
     p.add_argument('--out', default='eval_report.json', help="where to write the JSON report (default: %(default)s)")
-    p.add_argument('--preset', default='tiny', help="config preset whose clip length is the default --seconds (default: %(default)s)")
-    p.add_argument('--seconds', type=float, help="pad/truncate every clip, real and generated, to this length (default: the preset's clip_seconds)")
+    p.add_argument('--seconds', type=float, help="pad/truncate every clip, real and generated, to this length; default: the clip length of "
+                   "--checkpoint, --cache, the checkpoint in GEN_DIR/report.json (vab_generate's) or --preset, in that order")
+    p.add_argument('--checkpoint', help="the vab_train checkpoint the audio was generated with: its clip length is the default --seconds")
+    p.add_argument('--cache', help="a vab_prepare cache folder: its clip length is the default --seconds")
+    p.add_argument('--preset', choices=sorted(PRESETS), help="a config preset whose clip length is the default --seconds")
     p.add_argument('--min-seconds', type=float, default=MIN_SECONDS, help="shorter files are errors (default: %(default)s; VGGish needs 0.975 s)")
     p.add_argument('--sample-rate', type=int, help="require files stored at this rate (others are errors); default: resample anything")
     p.add_argument('--fad-inf-min', type=int, default=FAD_INF_MIN, help="compute FAD-inf only with at least this many pairs (default: %(default)s)")
@@ -574,9 +582,23 @@ def main(argv=None):
     try: return _main(args, parser)
     except (MediaError, WeightsUnavailableError, FrechetDistanceError) as e: parser.exit(2, f"vab_eval: error: {e}\n")
 
+def clip_seconds_for(args) -> tuple[float, str]:
+    "The clip length `vab_eval` pads/truncates to, and where it came from; a `MediaError` when nothing says."
+    from vab_nbdev.pretrain import load_checkpoint_config  # the checkpoint's config, without its weights
+    if args.seconds: return float(args.seconds), '--seconds'
+    if args.checkpoint: return load_checkpoint_config(args.checkpoint).clip_seconds, f'--checkpoint {args.checkpoint}'
+    if args.cache: return VABConfig.from_dict(json.loads((Path(args.cache) / 'index.json').read_text())['config']).clip_seconds, f'--cache {args.cache}'
+    rep = Path(args.gen_dir) / 'report.json'
+    if rep.is_file() and (ck := json.loads(rep.read_text()).get('checkpoint')):
+        return load_checkpoint_config(ck).clip_seconds, f'{rep} (checkpoint {ck})'
+    if args.preset: return get_config(args.preset).clip_seconds, f'--preset {args.preset}'
+    raise MediaError(args.gen_dir, "no clip length: pass --seconds S, or --checkpoint / --cache / --preset to take it from "
+                     "(a vab_generate output folder names its checkpoint in report.json)")
+
 def _main(args, parser) -> int:
-    cfg = get_config(args.preset)
-    seconds = args.seconds or cfg.clip_seconds
+    seconds, source = clip_seconds_for(args)
+    cfg = get_config(args.preset or 'tiny')  # the probe's sample rate when --train-probe-on builds one
+    print(f"vab_eval: clips padded/truncated to {seconds:g} s (from {source})")
     probe = None
     if args.probe:
         try: probe = AudioProbe.load(args.probe)
@@ -588,6 +610,7 @@ def _main(args, parser) -> int:
     embedder = classifier if args.embedder == 'probe' else VGGishEmbedder(args.vggish_path, device=args.device)
     rep = evaluate_folders(args.gen_dir, args.real, embedder, classifier, seconds, args.min_seconds, args.sample_rate,
                            args.fad_inf_min, args.batch_size, args.seed, args.save_real_cache)
+    rep['seconds_from'] = source
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(rep, indent=1))
     print(format_report(rep) if 'error' not in rep else f"vab_eval: {rep['error']}")

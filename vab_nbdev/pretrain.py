@@ -26,8 +26,9 @@ __all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'sample_mask_ratio'
            'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
            'masked_accuracy', 'unigram_nll', 'unigram_token_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate',
            'copy_neighbour', 'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError',
-           'save_checkpoint', 'load_checkpoint', 'load_model', 'load_split', 'pretrain', 'config_for_cache', 'main',
-           'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache', 'toy_test_set']
+           'save_checkpoint', 'load_checkpoint', 'load_checkpoint_config', 'load_model', 'load_split', 'pretrain',
+           'config_for_cache', 'main', 'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache',
+           'toy_test_set']
 
 # %% ../nbs/04_pretrain.ipynb #023516f0
 def _rand(shape, generator=None, device=None, dtype=torch.float32):
@@ -327,6 +328,10 @@ def load_checkpoint(path,                  # checkpoint dir, a file in it, or a 
     if opt is not None and state.get('optimizer'): opt.load_state_dict(state['optimizer'])
     if sched is not None and state.get('scheduler'): sched.load_state_dict(state['scheduler'])
     return dict(state, cfg=ck_cfg, path=d, weights=weights)
+
+def load_checkpoint_config(path) -> VABConfig:
+    "Only the config of the checkpoint at `path` (no weights read): what `vab_eval` needs for the clip length."
+    return VABConfig.from_dict(json.loads(_read(Path.read_text, _resolve(path) / 'config.json')))
 
 def load_model(path, device=None) -> tuple[VAB, VABConfig]:
     "A trained VAB (eval mode) and its config, both from the checkpoint at `path`."
