@@ -96,3 +96,26 @@ def test_nothing_to_do_fails(setup):
     p = _run(s['root'] / 'nope', '--checkpoint', s['ckpt'], '--tokenizer', s['cache'], '--out', s['root'] / 'out_none',
              '--device', 'cpu', '--quiet', check=False)
     assert p.returncode == 1 and 'nope' in p.stderr
+
+
+def test_any_length_and_stream_copy(setup):
+    "A 2.5 s, a 10 s (two and a half windows) and an 854x478 video: full-length soundtracks, video packets copied untouched."
+    import av
+    from media_fixtures import pattern_frames, write_media
+    from vab_nbdev.data import media_info
+    s, vids, out = setup, setup['root'] / 'lengths', setup['root'] / 'out_lengths'
+    write_media(vids / 'short.mp4', pattern_frames(10, 64, 64), 4)
+    write_media(vids / 'long.mp4', pattern_frames(80, 64, 64), 8)
+    write_media(vids / 'odd.mp4', pattern_frames(16, 478, 854), 4)
+    p = _run(vids, '--checkpoint', s['ckpt'], '--tokenizer', s['cache'], '--out', out, '--steps', 4, '--device', 'cpu', '--quiet')
+    rep = json.loads((out / 'report.json').read_text())
+    assert rep['skipped'] == [] and len(rep['written']) == 3, p.stdout + p.stderr
+    sr = s['cfg'].audio.sample_rate
+    for name, secs in (('short', 2.5), ('long', 10.0), ('odd', 4.0)):
+        x, r = _wav(out / f'{name}.wav')
+        assert r == sr and len(x) == pytest.approx(secs * sr, abs=sr // 25), (name, len(x) / sr)
+        info = media_info(out / f'{name}.mp4')
+        assert info['duration'] == pytest.approx(secs, abs=0.3) and info['sample_rate'] == sr, (name, info)
+    assert (media_info(out / 'odd.mp4')['width'], media_info(out / 'odd.mp4')['height']) == (854, 478)
+    with av.open(str(vids / 'odd.mp4')) as a, av.open(str(out / 'odd.mp4')) as b:
+        assert [bytes(q) for q in a.demux(video=0) if q.size] == [bytes(q) for q in b.demux(video=0) if q.size]

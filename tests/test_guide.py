@@ -47,7 +47,7 @@ def test_guide_runs_as_written(tmp_path):
     EXTRA = {'vab_train': '--max-steps 4 --batch-size 8 --warmup-steps 2 --eval-every 2 --ckpt-every 2 --quiet',
              'torchrun': '--max-steps 6 --batch-size 8 --warmup-steps 2 --eval-every 2 --ckpt-every 2 --quiet --resume',
              'vab_prepare': '--quiet', 'vab_generate': '--quiet --batch-size 4',
-             'vab_finetune contrastive': '--steps 2 --batch-size 8 --device cpu --quiet', 'vab_finetune classify': '--probe-steps 5 --device cpu --quiet'}
+             'vab_finetune contrastive': '--steps 2 --batch-size 8 --device cpu --quiet', 'vab_finetune classify': '--probe-steps 5 --transfer-steps 3 --device cpu --quiet'}
     env = dict(os.environ, HF_HUB_OFFLINE='1', PYTHONWARNINGS='ignore', OMP_NUM_THREADS='1')
     for c in guide_commands():
         for a, b in SUBS: c = c.replace(a, b)

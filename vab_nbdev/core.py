@@ -144,6 +144,7 @@ class DecodeConfig:
 class TrainConfig:
     "The optimiser and the loop."
     lr: float = 2e-4             # AdamW learning rate [follow-up]
+    finetune_lr: float | None = None  # contrastive fine-tuning's peak lr when FinetuneConfig.lr is None; None = lr [ours]
     betas: tuple = (0.9, 0.999)  # [follow-up]
     weight_decay: float = 0.01   # "small" [follow-up]; the value is ours
     warmup_steps: int = 100      # linear warm-up, then cosine decay to 10% [ours]
@@ -167,7 +168,7 @@ class FinetuneConfig:
     max_logit_scale: float = 100.0   # clamp of 1/temperature, as CLIP [ours]
     steps: int = 300                 # contrastive optimiser steps
     batch_size: int | None = None    # clips per step (the negatives are the other clips of the batch); None = cfg.train.batch_size
-    lr: float | None = None          # AdamW learning rate of the new projections and temperature; None = cfg.train.lr
+    lr: float | None = None          # AdamW learning rate of the new projections and temperature; None = cfg.train.finetune_lr, else cfg.train.lr
     backbone_lr_scale: float = 0.1   # the pre-trained N1 layers and embeddings train at lr x this [ours]
     warmup_steps: int = 20           # linear warm-up, then cosine decay to 10% [ours]
     weight_decay: float | None = None  # None = cfg.train.weight_decay
@@ -231,7 +232,7 @@ def _tiny() -> VABConfig:
     return VABConfig('tiny', 4.0, AudioConfig(), VisualConfig(),
                      ModelConfig(D=128, n_heads=4, d_ff=512, n1=2, n2=2),
                      decode=DecodeConfig(top_k=32),
-                     train=TrainConfig(lr=3e-3, warmup_steps=30, max_steps=600, batch_size=32, ckpt_every=100, eval_every=100))
+                     train=TrainConfig(lr=6e-4, finetune_lr=3e-3, warmup_steps=30, max_steps=600, batch_size=32, ckpt_every=100, eval_every=100))  # lr [ours]: best of 3e-3/1e-3/6e-4/3e-4 for pre-training; contrastive fine-tuning keeps 3e-3 (benchmarks/results/ablations_cpu.md)
 
 def _small() -> VABConfig:
     return VABConfig('small', 10.0, AudioConfig(kind='encodec', bandwidth=3.0),
@@ -282,13 +283,23 @@ def log_mel(wav, sr: int, n_mels: int = 64, n_fft: int = 1024, hop: int | None =
     mel = torchaudio.transforms.MelSpectrogram(sr, n_fft=n_fft, hop_length=hop or n_fft // 4, n_mels=n_mels)(wav)
     return 10 * torch.log10(mel.clamp_min(1e-10))
 
-def show_spec(wav, sr: int, ax=None, title: str | None = None, n_mels: int = 64):
-    "Plot the log-mel spectrogram of a mono waveform, time in seconds."
+def _mel_centres_hz(sr: int, n_mels: int) -> np.ndarray:
+    "Centre frequencies (Hz) of `log_mel`'s bands (torchaudio's default HTK mel scale, 0 Hz to Nyquist)."
+    mel = lambda f: 2595 * np.log10(1 + f / 700)
+    m = np.linspace(mel(0), mel(sr / 2), n_mels + 2)[1:-1]
+    return 700 * (10 ** (m / 2595) - 1)
+
+def show_spec(wav, sr: int, ax=None, title: str | None = None, n_mels: int = 64, colorbar: bool = False):
+    "Plot the log-mel spectrogram of a mono waveform: time in seconds, frequency in Hz (mel-spaced), level in dB."
     if ax is None: _, ax = plt.subplots(figsize=(6, 2))
     S = _np(log_mel(wav, sr, n_mels))
     dur = len(_np(wav).reshape(-1)) / sr
-    ax.imshow(S, origin='lower', aspect='auto', cmap='magma', extent=(0, dur, 0, n_mels), vmin=S.max() - 80)
-    ax.set_xlabel('s'); ax.set_ylabel('mel')
+    im = ax.imshow(S, origin='lower', aspect='auto', cmap='magma', extent=(0, dur, 0, n_mels), vmin=S.max() - 80)
+    c = _mel_centres_hz(sr, n_mels)
+    hz = [f for f in (250, 500, 1000, 2000, 4000, 8000, 16000) if c[0] <= f <= c[-1]]
+    ax.set_yticks([np.interp(f, c, np.arange(n_mels)) + 0.5 for f in hz], [f'{f // 1000}k' if f >= 1000 else str(f) for f in hz])
+    ax.set_xlabel('time (s)'); ax.set_ylabel('Hz')
+    if colorbar: plt.colorbar(im, ax=ax, label='dB', pad=0.01)
     if title: ax.set_title(title)
     return ax
 

@@ -209,7 +209,7 @@ def read_clip(path,                      # a video file with an audio stream
     audio = read_audio(path, sample_rate, seconds, start)  # first: a missing audio stream fails fast
     return Clip(read_frames(path, fps, seconds, start, size), audio, Path(path), fps, sample_rate)
 
-# %% ../nbs/01_data.ipynb #b8c41411
+# %% ../nbs/01_data.ipynb #da3741d9
 def mux_audio(video,                     # the source video file; its video stream is copied, not decoded
               wav: np.ndarray,           # (S,) mono float in [-1, 1], the new soundtrack from the first frame on
               sample_rate: int,          # Hz of `wav`

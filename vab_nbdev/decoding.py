@@ -228,7 +228,7 @@ def onset_iou(wavs, refs, sr: int) -> np.ndarray:
         out.append(envelope_iou(a, event_activity(r, len(a)) if isinstance(r, list) else activity(r, sr)))
     return np.array(out)
 
-# %% ../nbs/05_decoding.ipynb #af29b08e
+# %% ../nbs/05_decoding.ipynb #63c9849e
 def window_starts(n_frames: int, F: int, overlap: float = 0.5) -> list[int]:
     "First visual frame of each window of F frames over n_frames; consecutive windows share round(overlap * F) frames, the last ends at n_frames."
     if n_frames <= F: return [0]

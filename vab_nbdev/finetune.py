@@ -24,7 +24,8 @@ from .metrics import accuracy, mean_average_precision, retrieval_report
 # %% auto #0
 __all__ = ['info_nce', 'n1_parameter_names', 'freeze_except', 'pool_video', 'pool_audio', 'ContrastiveVAB', 'embed_clips',
            'retrieval_eval', 'load_contrastive', 'load_encoder', 'finetune_contrastive', 'LinearClassifier',
-           'pooled_features', 'train_classifier', 'AudioClassifier', 'finetune_audio_only', 'main']
+           'pooled_features', 'train_classifier', 'TowerClassifier', 'finetune_classifier', 'finetune_audio_only',
+           'main']
 
 # %% ../nbs/07_finetune.ipynb #ee8c92a6
 def info_nce(v: torch.Tensor,            # (B, P) L2-normalised video embeddings
@@ -119,7 +120,8 @@ def retrieval_eval(model: nn.Module,       # a `ContrastiveVAB` or a plain `VAB`
 # %% ../nbs/07_finetune.ipynb #044970ec
 def _train_config(cfg: VABConfig, ft: FinetuneConfig) -> TrainConfig:
     "Pre-training's TrainConfig with the fine-tuning overrides (None keeps the checkpoint's value)."
-    tc, over = cfg.train, dict(lr=ft.lr, batch_size=ft.batch_size, weight_decay=ft.weight_decay, grad_clip=ft.grad_clip)
+    tc = cfg.train
+    over = dict(lr=ft.lr if ft.lr is not None else tc.finetune_lr, batch_size=ft.batch_size, weight_decay=ft.weight_decay, grad_clip=ft.grad_clip)
     return replace(tc, max_steps=ft.steps, warmup_steps=ft.warmup_steps, grad_accum=1,
                    **{k: v for k, v in over.items() if v is not None})
 
@@ -296,42 +298,56 @@ def train_classifier(model: nn.Module,          # a `VAB` or `ContrastiveVAB`; f
     return clf.eval(), metrics
 
 # %% ../nbs/07_finetune.ipynb #0384f3c9
-class AudioClassifier(nn.Module):
-    "The audio tower of a VAB (audio alone through the N1 layers, mean-pooled) with a LayerNorm + linear head."
-    def __init__(self, backbone: VAB, n_classes: int):  # `backbone` is used as is (pass a copy to keep the original)
-        super().__init__()
-        self.backbone = backbone
-        self.head = nn.Sequential(nn.LayerNorm(backbone.cfg.D), nn.Linear(backbone.cfg.D, n_classes))
-        freeze_except(backbone, n1_parameter_names(backbone, 'audio'))
+_BRANCH = dict(va='both', v='video', a='audio')  # the towers each classification mode runs
 
-    def forward(self, codes): return self.head(pool_audio(self.backbone, codes))  # (B,K,T) -> (B,D) -> (B,C)
+class TowerClassifier(nn.Module):
+    "VAB's N1 towers for `mode`: each modality alone through the N1 layers, mean-pooled (video then audio for 'va'), then LayerNorm + linear."
+    def __init__(self, backbone: VAB, n_classes: int, mode: str = 'va'):  # `backbone` is used as is (pass a copy to keep the original)
+        super().__init__()
+        if mode not in _MODES: raise ValueError(f"mode must be one of {_MODES}, got {mode!r}")
+        self.backbone, self.mode, d = backbone, mode, backbone.cfg.D * len(mode)
+        self.head = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, n_classes))
+        freeze_except(backbone, n1_parameter_names(backbone, _BRANCH[mode]))  # the towers' embeddings, N1 attention and experts
+
+    def forward(self, codes=None, feats=None):  # (B,K,T) and/or (B,F,d_vis) -> (B,C)
+        parts = ([pool_video(self.backbone, feats)] if 'v' in self.mode else []) + ([pool_audio(self.backbone, codes)] if 'a' in self.mode else [])
+        return self.head(torch.cat(parts, -1))
 
 @torch.no_grad()
-def _predict(clf: AudioClassifier, codes, batch_size: int = 64) -> torch.Tensor:
+def _predict(clf: TowerClassifier, data: dict, batch_size: int = 64) -> torch.Tensor:
+    "Logits (N, C) of `clf` for data's codes and/or feats, in eval mode, on the CPU."
     was, dev = clf.training, next(clf.parameters()).device
-    clf.eval(); out = torch.cat([clf(codes[i:i + batch_size].to(dev)).float().cpu() for i in range(0, len(codes), batch_size)])
+    part = lambda k, i: None if data.get(k) is None else data[k][i:i + batch_size].to(dev)
+    clf.eval(); out = torch.cat([clf(part('codes', i), part('feats', i)).float().cpu() for i in range(0, len(data['labels']), batch_size)])
     clf.train(was); return out
 
 # %% ../nbs/07_finetune.ipynb #e21829db
-def finetune_audio_only(model: nn.Module,         # a `VAB` or `ContrastiveVAB` (copied; the original is not changed)
-                        train: dict,              # dict(codes (N,K,T), labels (N,)): an audio-only labelled set
+def finetune_classifier(model: nn.Module,         # a `VAB` or `ContrastiveVAB` (copied; the original is not changed)
+                        train: dict,              # dict(codes and/or feats, labels (N,)); 'a' needs no feats, 'v' no codes
+                        mode: str = 'va',         # 'va', 'v' or 'a': which towers classify
                         test: dict | None = None, # held-out set, same keys
                         ft: FinetuneConfig | None = None,  # transfer_steps, transfer_lr, transfer_batch_size, seed
-                        progress: bool = False) -> tuple[AudioClassifier, dict]:
-    "Fine-tune the audio branch + a new head on an audio-only labelled set -> (classifier, metrics)."
+                        progress: bool = False) -> tuple[TowerClassifier, dict]:
+    "Fine-tune the N1 layers of `mode`'s towers and a new head, end to end [paper] -> (classifier, metrics)."
     ft = ft or FinetuneConfig(); steps, seed = ft.transfer_steps, ft.seed
     torch.manual_seed(seed)
     dev, y = next(model.parameters()).device, torch.as_tensor(train['labels']).long()
-    clf = AudioClassifier(copy.deepcopy(_backbone(model)), _n_classes(train, test)).to(dev).train()
+    clf = TowerClassifier(copy.deepcopy(_backbone(model)), _n_classes(train, test), mode).to(dev).train()
     opt = torch.optim.AdamW([p for p in clf.parameters() if p.requires_grad], lr=ft.transfer_lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
-    for s in tqdm(range(steps), disable=not progress, desc='audio-only'):
+    for s in tqdm(range(steps), disable=not progress, desc=f'fine-tune {mode}'):
         idx = _batch_indices(len(y), ft.transfer_batch_size, seed, s)
-        with autocast(dev): loss = F_.cross_entropy(clf(train['codes'][idx].to(dev)).float(), y[idx].to(dev))
+        x = {k: train[k][idx].to(dev) for k in ('codes', 'feats') if train.get(k) is not None}
+        with autocast(dev): loss = F_.cross_entropy(clf(x.get('codes'), x.get('feats')).float(), y[idx].to(dev))
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-    metrics = dict(loss=loss.item(), train_acc=accuracy(_predict(clf, train['codes']), y))
-    if test is not None: metrics['test_acc'] = accuracy(_predict(clf, test['codes']), torch.as_tensor(test['labels']).long())
+    metrics = dict(mode=mode, loss=loss.item(), train_acc=accuracy(_predict(clf, train), y))
+    if test is not None: metrics['test_acc'] = accuracy(_predict(clf, test), torch.as_tensor(test['labels']).long())
     return clf.eval(), metrics
+
+def finetune_audio_only(model: nn.Module, train: dict, test: dict | None = None, ft: FinetuneConfig | None = None,
+                        progress: bool = False) -> tuple[TowerClassifier, dict]:
+    "Audio-only transfer [paper]: `finetune_classifier` with the audio tower alone (dict(codes, labels) is enough)."
+    return finetune_classifier(model, train, 'a', test, ft, progress)
 
 # %% ../nbs/07_finetune.ipynb #b9c3cdb2
 _FT_HELP = dict(steps='total optimiser steps; sets the schedule length', batch_size='distinct clips per step (the in-batch negatives)',
@@ -355,14 +371,19 @@ def _parser() -> argparse.ArgumentParser:
         c.add_argument('--' + k.replace('_', '-'), type=float if k in ('lr', 'temperature') else int, help=f'{h} (default: {d})')
     c.add_argument('--stop-at', type=int, help='stop at this step without changing the schedule (continue later with --resume)')
     c.add_argument('--resume', action='store_true', help='continue exactly from OUT/latest (starts afresh if there is none)')
-    k = sub.add_parser('classify', help='linear probe on pooled N1 features; prints train/test accuracy',
-                       description='Train a linear classifier on frozen, mean-pooled N1 features of the train split of CACHE and score its test split.')
+    k = sub.add_parser('classify', help='classification: a linear probe on pooled N1 features, or --finetune as the paper; prints train/test accuracy',
+                       description='Train a linear classifier on frozen, mean-pooled N1 features of the train split of CACHE (or, with --finetune, '
+                       'fine-tune the N1 towers and a new head end to end) and score its test split.')
     k.add_argument('ckpt', help='a vab_train checkpoint or a vab_finetune contrastive one (folder with `latest` or step_XXXXXX)')
     k.add_argument('cache', help='cache folder written by vab_prepare, with labels')
     k.add_argument('out', help='output folder: classifier_MODE.pt, metrics_MODE.json')
     k.add_argument('--mode', default='va', choices=_MODES, help='features: va = video and audio concatenated, v = video only, a = audio only (default va)')
     k.add_argument('--probe-steps', type=int, help=f'full-batch optimiser steps (default {FinetuneConfig.probe_steps})')
     k.add_argument('--probe-lr', type=float, help=f'AdamW learning rate (default {FinetuneConfig.probe_lr})')
+    k.add_argument('--finetune', action='store_true', help="fine-tune the mode's N1 towers and a new head end to end, as the paper does, "
+                   "instead of a linear probe on frozen features")
+    k.add_argument('--transfer-steps', type=int, help=f'with --finetune: optimiser steps (default {FinetuneConfig.transfer_steps})')
+    k.add_argument('--transfer-lr', type=float, help=f'with --finetune: peak AdamW learning rate (default {FinetuneConfig.transfer_lr})')
     for q in (c, k):
         q.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: cuda if available)')
         q.add_argument('--quiet', action='store_true', help='no progress bar')
@@ -370,13 +391,16 @@ def _parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/07_finetune.ipynb #67a6e24f
 def _classify_cli(a) -> dict:
-    "`vab_finetune classify`: linear probe -> metrics (also written to OUT)."
+    "`vab_finetune classify`: linear probe, or with --finetune the paper's fine-tuning -> metrics (also written to OUT)."
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    ft = replace(FinetuneConfig(), **{k: getattr(a, k) for k in ('probe_steps', 'probe_lr') if getattr(a, k) is not None})
+    keys = ('probe_steps', 'probe_lr', 'transfer_steps', 'transfer_lr')
+    ft = replace(FinetuneConfig(), **{k: getattr(a, k) for k in keys if getattr(a, k, None) is not None})
     model = load_encoder(a.ckpt, a.device)
     train, test = load_cache(a.cache, 'train'), load_cache(a.cache, 'test')
     if test is not None and len(test['labels']) == 0: test = None
-    clf, m = train_classifier(model, train, a.mode, test, ft)
+    clf, m = (finetune_classifier(model, train, a.mode, test, ft, progress=not a.quiet) if getattr(a, 'finetune', False)
+              else train_classifier(model, train, a.mode, test, ft))
+    m['method'] = 'fine-tuned' if getattr(a, 'finetune', False) else 'linear probe'
     torch.save(dict(state_dict=clf.state_dict(), mode=a.mode, checkpoint=str(a.ckpt), metrics=m), out / f'classifier_{a.mode}.pt')
     (out / f'metrics_{a.mode}.json').write_text(json.dumps(m, indent=1))
     return m
