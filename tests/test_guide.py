@@ -25,7 +25,7 @@ def _port() -> str:
 def test_guide_commands_exist():
     import configparser
     cp = configparser.ConfigParser(); cp.read(ROOT / 'settings.ini')
-    scripts = {l.split('=')[0].strip() for l in cp['DEFAULT']['console_scripts'].split('\n') if l.strip()}
+    scripts = {s.split('=', 1)[0] for s in cp['DEFAULT']['console_scripts'].split()}
     cmds = guide_commands()
     assert len(cmds) >= 7, cmds
     for c in cmds:
