@@ -51,7 +51,8 @@ class PixelEncoder(VisualEncoder):
     def __init__(self, grid: int = VisualConfig.grid,  # cells per side
                  device=None):  # where it runs (default `core.get_device()`)
         super().__init__(device)
-        self.grid, self.dim, self.batch_size = grid, 3 * grid * grid, 1024
+        self.grid, self.dim, self.batch_size = grid, 3 * grid * grid, 256
+        self.input_size = 8 * grid  # readers decode at 8 px per cell, centre-cropped square: a 60 s HD video is not held at full size [ours]
 
     def _encode_images(self, x):
         x = x.permute(0, 3, 1, 2).float() / 255  # (N, H, W, 3) -> (N, 3, H, W)
