@@ -107,3 +107,21 @@ def test_long_and_fractional_lengths(tmp_path, seconds):
     n = int(round(seconds * 4))
     p = write_media(tmp_path / f'len{seconds}.mp4', pattern_frames(n, 32, 32), 4, tone(seconds, SR), SR)
     assert read_frames(p, 4).shape[0] == n and abs(len(read_audio(p, SR)) - seconds * SR) <= 0.01 * SR
+
+
+def test_codec_mp4_cannot_take_is_reencoded(tmp_path):
+    "A VP8 .webm cannot be stream-copied into mp4: vab_generate's writer falls back to re-encoding and says so."
+    import av
+    from vab_nbdev.core import get_config
+    from vab_nbdev.decoding import _write_outputs
+    if 'libvpx' not in av.codecs_available: pytest.skip('this FFmpeg build has no libvpx encoder')
+    p = tmp_path / 'clip.webm'
+    with av.open(str(p), 'w') as out:
+        vs = out.add_stream('libvpx', rate=8); vs.width, vs.height, vs.pix_fmt = 64, 64, 'yuv420p'
+        for i, img in enumerate(pattern_frames(16, 64, 64)):
+            f = av.VideoFrame.from_ndarray(img, format='rgb24'); f.pts = i; out.mux(vs.encode(f))
+        out.mux(vs.encode())
+    wav = tone(2, SR)[0]
+    row = _write_outputs(dict(id='clip', video=p, feats_from_video=True), wav, SR, get_config('tiny'), tmp_path / 'out', True)
+    assert row['mp4'] and 're-encoded' in row['mp4_note'], row
+    assert media_info(row['mp4'])['sample_rate'] == SR and abs(media_info(row['mp4'])['duration'] - 2.0) < 0.2

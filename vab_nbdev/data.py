@@ -181,8 +181,9 @@ def read_audio(path,                     # a media file with an audio stream
     x = x[int(round(start * sample_rate)):]
     if seconds is None: return x.astype(np.float32)
     need = int(round(seconds * sample_rate))
-    if len(x) < need - max(_TOL_S, seconds - (min_seconds or seconds)) * sample_rate:
-        raise ClipTooShortError(path, f"audio ends at {start + len(x) / sample_rate:.2f} s, expected at least {start + (min_seconds or seconds):.2f} s")
+    least = seconds if min_seconds is None else min_seconds
+    if len(x) < need - max(_TOL_S, seconds - least) * sample_rate:
+        raise ClipTooShortError(path, f"audio ends at {start + len(x) / sample_rate:.2f} s, expected at least {start + least:.2f} s")
     return np.pad(x, (0, max(0, need - len(x))))[:need].astype(np.float32)
 
 # %% ../nbs/01_data.ipynb #a4cfd0cf

@@ -249,8 +249,9 @@ def generate_long(model,  # as for `generate`, with .cfg (K, V, T, F, vis_stride
     if Ft <= F:  # one window; pad the video with its last frame, keep the audio of the real frames
         return generate(model, torch.cat([feats, feats[:, -1:].expand(B, F - Ft, -1)], 1), cfg, seed=g)[..., :n_out]
     out = torch.full((B, K, n_out), V, dtype=torch.long, device=dev)
-    for s in window_starts(Ft, F, overlap):
-        a = min(int(round(s * mc.vis_stride)), n_out - T)  # audio frame where the window starts
+    starts = window_starts(Ft, F, overlap)
+    for s in starts:
+        a = n_out - T if s == starts[-1] else min(int(round(s * mc.vis_stride)), n_out - T)  # audio frame where the window starts; the last ends at the end
         out[..., a:a + T] = generate(model, feats[:, s:s + F], cfg, seed=g, prompt=out[..., a:a + T])
     return out
 
@@ -346,10 +347,10 @@ def _clips(items, split: str | None) -> list[dict]:
     "One dict(id, feats or None, video or None) per clip; cached features come with their source video if the cache knows it."
     clips = []
     for kind, p in items:
-        if kind == 'video': clips.append(dict(id=p.stem, feats=None, video=p)); continue
+        if kind == 'video': clips.append(dict(id=p.stem, feats=None, video=p, feats_from_video=True)); continue
         c = load_cache(p, split=split)
         vids = _cache_videos(p, c['ids'])
-        clips += [dict(id=str(i), feats=f, video=Path(v) if v else None) for i, f, v in zip(c['ids'], c['feats'], vids)]
+        clips += [dict(id=str(i), feats=f, video=Path(v) if v else None, feats_from_video=False) for i, f, v in zip(c['ids'], c['feats'], vids)]
     seen = {}
     for c in clips:  # two inputs with the same stem must not overwrite each other's outputs
         n = seen[c['id']] = seen.get(c['id'], 0) + 1
@@ -361,12 +362,21 @@ def _video_feats(path: Path, cfg, enc) -> torch.Tensor:
     frames = read_frames(path, cfg.visual.fps, size=getattr(enc, 'input_size', None))  # as `prepare` reads them; no audio needed
     return torch.cat([enc.encode(frames[None, i:i + 256])[0].cpu() for i in range(0, len(frames), 256)])  # (Ft, d_vis), 256 frames at a time
 
+def _reencode(video: Path, wav: np.ndarray, sr: int, cfg, path: Path) -> Path:
+    "The fallback for video codecs the mp4 container cannot take (VP8, ProRes, ...): decode the frames, encode H.264."
+    fps = media_info(video)['fps'] or cfg.visual.fps
+    return write_mp4(path, read_frames(video, fps, seconds=len(wav) / sr), fps, wav, sr)
+
 def _write_outputs(c: dict, wav: np.ndarray, sr: int, cfg, out: Path, mp4: bool) -> dict:
     "Write <id>.wav, then, when the source video is known, <id>.mp4: its video packets copied, the generated sound added."
+    if c['video'] is not None and c['feats_from_video'] and (dur := media_info(c['video'])['duration']):
+        wav = wav[:int(round(dur * sr))]  # features cover whole 1/fps frames; the soundtrack stops with the video
     row = dict(id=c['id'], wav=str(write_wav(out / f"{c['id']}.wav", wav, sr)), mp4=None)
     if mp4 and c['video'] is not None:
         try: row['mp4'] = str(mux_audio(c['video'], wav, sr, out / f"{c['id']}.mp4"))
-        except (MediaError, ValueError, OSError) as e: row['mp4_error'] = f'{type(e).__name__}: {e}'  # the wav stands; the report says why there is no mp4
+        except (MediaError, ValueError, OSError) as e:
+            try: row['mp4'], row['mp4_note'] = str(_reencode(c['video'], wav, sr, cfg, out / f"{c['id']}.mp4")), f're-encoded, stream copy failed: {e}'
+            except (MediaError, ValueError, OSError) as e2: row['mp4_error'] = f'{type(e2).__name__}: {e2}'  # the wav stands; the report says why
     return row
 
 # %% ../nbs/05_decoding.ipynb #1dd693ac
@@ -392,7 +402,7 @@ def generate_files(a) -> dict:
                 try: written.append(_write_outputs(c, w, tok.sample_rate, cfg, out, not a.no_mp4))
                 except (MediaError, ValueError, OSError) as e: bad.append((str(c['video'] or c['id']), f'{type(e).__name__}: {e}'))
     rep = dict(written=written, skipped=[dict(input=s, reason=r) for s, r in bad], decode=asdict(dc), seed=a.seed,
-               checkpoint=str(a.checkpoint), device=str(dev), seconds=round(time.time() - t0, 2))
+               checkpoint=str(Path(a.checkpoint).resolve()), device=str(dev), seconds=round(time.time() - t0, 2))
     (out / 'report.json').write_text(json.dumps(rep, indent=1))
     return rep
 

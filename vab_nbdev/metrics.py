@@ -488,7 +488,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--vggish-path', help="VGGish state dict vggish-10086976.pth (default: $VAB_VGGISH_PATH, then torch hub's cache)")
     p.add_argument('--out', default='eval_report.json', help="where to write the JSON report (default: %(default)s)")
     p.add_argument('--seconds', type=float, help="pad/truncate every clip, real and generated, to this length; default: the clip length of "
-                   "--checkpoint, --cache, the checkpoint in GEN_DIR/report.json (vab_generate's) or --preset, in that order")
+                   "--checkpoint, --cache, --preset or the checkpoint in GEN_DIR/report.json (vab_generate's), in that order")
     p.add_argument('--checkpoint', help="the vab_train checkpoint the audio was generated with: its clip length is the default --seconds")
     p.add_argument('--cache', help="a vab_prepare cache folder: its clip length is the default --seconds")
     p.add_argument('--preset', choices=sorted(PRESETS), help="a config preset whose clip length is the default --seconds")
@@ -583,15 +583,22 @@ def main(argv=None):
     except (MediaError, WeightsUnavailableError, FrechetDistanceError) as e: parser.exit(2, f"vab_eval: error: {e}\n")
 
 def clip_seconds_for(args) -> tuple[float, str]:
-    "The clip length `vab_eval` pads/truncates to, and where it came from; a `MediaError` when nothing says."
+    "The clip length `vab_eval` pads/truncates to, and where it came from: --seconds, --checkpoint, --cache, --preset, GEN_DIR/report.json; a `MediaError` when nothing says."
     from vab_nbdev.pretrain import load_checkpoint_config  # the checkpoint's config, without its weights
-    if args.seconds: return float(args.seconds), '--seconds'
-    if args.checkpoint: return load_checkpoint_config(args.checkpoint).clip_seconds, f'--checkpoint {args.checkpoint}'
-    if args.cache: return VABConfig.from_dict(json.loads((Path(args.cache) / 'index.json').read_text())['config']).clip_seconds, f'--cache {args.cache}'
-    rep = Path(args.gen_dir) / 'report.json'
-    if rep.is_file() and (ck := json.loads(rep.read_text()).get('checkpoint')):
-        return load_checkpoint_config(ck).clip_seconds, f'{rep} (checkpoint {ck})'
+    def ck_seconds(path, where):
+        try: return load_checkpoint_config(path).clip_seconds
+        except Exception as e: raise MediaError(path, f"cannot read the clip length from this checkpoint ({where}): {e}; pass --seconds") from e
+    if args.seconds is not None: return float(args.seconds), '--seconds'
+    if args.checkpoint: return ck_seconds(args.checkpoint, '--checkpoint'), f'--checkpoint {args.checkpoint}'
+    if args.cache:
+        try: return VABConfig.from_dict(json.loads((Path(args.cache) / 'index.json').read_text())['config']).clip_seconds, f'--cache {args.cache}'
+        except (OSError, ValueError, KeyError) as e: raise MediaError(args.cache, f"not a vab_prepare cache (index.json: {e}); pass --seconds") from e
     if args.preset: return get_config(args.preset).clip_seconds, f'--preset {args.preset}'
+    rep = Path(args.gen_dir) / 'report.json'
+    if rep.is_file():
+        try: ck = json.loads(rep.read_text()).get('checkpoint')
+        except ValueError as e: raise MediaError(rep, f"unreadable vab_generate report ({e}); pass --seconds") from e
+        if ck: return ck_seconds(ck, str(rep)), f'{rep} (checkpoint {ck})'
     raise MediaError(args.gen_dir, "no clip length: pass --seconds S, or --checkpoint / --cache / --preset to take it from "
                      "(a vab_generate output folder names its checkpoint in report.json)")
 
