@@ -84,12 +84,13 @@ def test_strict_rate_and_cache(folders):
 
 
 def test_help_and_errors(folders):
-    r = _vab_eval('--help')
-    assert r.returncode == 0 and '--train-probe-on' in r.stdout and '--embedder' in r.stdout
-    r = _vab_eval(folders / 'gen', folders / 'real', '--out', folders / 'x.json', '--seconds', '4')   # no probe for the probe embedder
-    assert r.returncode != 0 and '--probe' in r.stderr
-    r = _vab_eval(folders / 'gen', folders / 'real', '--embedder', 'vggish', '--vggish-path', '/nowhere/vggish.pth', '--seconds', '4')
-    assert r.returncode != 0 and '/nowhere/vggish.pth' in r.stderr
-    r = _vab_eval(folders / 'gen', folders / 'real', '--probe', folders / 'probe.pt')   # no clip length anywhere: refused, not guessed
-    assert r.returncode == 2 and 'no clip length' in r.stderr and '--seconds' in r.stderr
-
+    "Help and argument errors, in-process (tests/test_entry_points.py starts the real script once)."
+    from conftest import run_main
+    rc, out, _ = run_main('metrics', '--help')
+    assert rc == 0 and '--train-probe-on' in out and '--embedder' in out
+    rc, _, err = run_main('metrics', folders / 'gen', folders / 'real', '--out', folders / 'x.json', '--seconds', '4')   # no probe for the probe embedder
+    assert rc != 0 and '--probe' in err
+    rc, _, err = run_main('metrics', folders / 'gen', folders / 'real', '--embedder', 'vggish', '--vggish-path', '/nowhere/vggish.pth', '--seconds', '4')
+    assert rc != 0 and '/nowhere/vggish.pth' in err
+    rc, _, err = run_main('metrics', folders / 'gen', folders / 'real', '--probe', folders / 'probe.pt')   # no clip length anywhere: refused, not guessed
+    assert rc == 2 and 'no clip length' in err and '--seconds' in err
