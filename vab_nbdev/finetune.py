@@ -24,8 +24,8 @@ from .metrics import accuracy, mean_average_precision, retrieval_report
 # %% auto #0
 __all__ = ['info_nce', 'n1_parameter_names', 'freeze_except', 'pool_video', 'pool_audio', 'ContrastiveVAB', 'embed_clips',
            'retrieval_eval', 'load_contrastive', 'load_encoder', 'finetune_contrastive', 'LinearClassifier',
-           'pooled_features', 'train_classifier', 'TowerClassifier', 'finetune_classifier', 'finetune_audio_only',
-           'main']
+           'pool_modes', 'pooled_features', 'train_classifier', 'TowerClassifier', 'finetune_classifier',
+           'finetune_audio_only', 'main']
 
 # %% ../nbs/07_finetune.ipynb #ee8c92a6
 def info_nce(v: torch.Tensor,            # (B, P) L2-normalised video embeddings
@@ -244,6 +244,10 @@ class LinearClassifier(nn.Module):
 
 _MODES = ('va', 'v', 'a')
 
+def pool_modes(backbone: VAB, codes, feats, mode: str = 'va') -> torch.Tensor:
+    "The pooled towers of `mode`: video then audio, concatenated for 'va': (B, D) or (B, 2D)."
+    return torch.cat(([pool_video(backbone, feats)] if 'v' in mode else []) + ([pool_audio(backbone, codes)] if 'a' in mode else []), -1)
+
 @torch.no_grad()
 def pooled_features(model: nn.Module,       # a `VAB` or a `ContrastiveVAB` (its backbone is used, no projection)
                     codes: torch.Tensor | None,  # (N,K,T) long; may be None for mode 'v'
@@ -255,10 +259,8 @@ def pooled_features(model: nn.Module,       # a `VAB` or a `ContrastiveVAB` (its
     if ('a' in mode and codes is None) or ('v' in mode and feats is None): raise ValueError(f"mode {mode!r} needs {'codes' if codes is None else 'feats'}")
     bb = _backbone(model); was, dev = bb.training, next(bb.parameters()).device
     bb.eval(); out, N = [], len(codes if codes is not None else feats)
-    for i in range(0, N, batch_size):
-        parts = ([pool_video(bb, feats[i:i + batch_size].to(dev))] if 'v' in mode else []) + \
-                ([pool_audio(bb, codes[i:i + batch_size].to(dev))] if 'a' in mode else [])
-        out.append(torch.cat(parts, -1).float().cpu())                        # (b, D) or (b, 2D)
+    part = lambda x, i: None if x is None else x[i:i + batch_size].to(dev)
+    for i in range(0, N, batch_size): out.append(pool_modes(bb, part(codes, i), part(feats, i), mode).float().cpu())  # (b, D) or (b, 2D)
     bb.train(was)
     return torch.cat(out)
 
@@ -309,9 +311,7 @@ class TowerClassifier(nn.Module):
         self.head = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, n_classes))
         freeze_except(backbone, n1_parameter_names(backbone, _BRANCH[mode]))  # the towers' embeddings, N1 attention and experts
 
-    def forward(self, codes=None, feats=None):  # (B,K,T) and/or (B,F,d_vis) -> (B,C)
-        parts = ([pool_video(self.backbone, feats)] if 'v' in self.mode else []) + ([pool_audio(self.backbone, codes)] if 'a' in self.mode else [])
-        return self.head(torch.cat(parts, -1))
+    def forward(self, codes=None, feats=None): return self.head(pool_modes(self.backbone, codes, feats, self.mode))  # -> (B,C)
 
 @torch.no_grad()
 def _predict(clf: TowerClassifier, data: dict, batch_size: int = 64) -> torch.Tensor:

@@ -26,7 +26,7 @@ __all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'TOY_LR', 'sample_m
            'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
            'masked_accuracy', 'unigram_nll', 'unigram_token_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate',
            'copy_neighbour', 'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError',
-           'save_checkpoint', 'load_checkpoint', 'load_checkpoint_config', 'load_model', 'load_split', 'pretrain',
+           'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint', 'load_model', 'load_split', 'pretrain',
            'config_for_cache', 'main', 'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache',
            'toy_test_set']
 
@@ -314,12 +314,16 @@ def _read(fn, path: Path):
     except Exception as e: raise CheckpointError(f"{path}: cannot read checkpoint file (truncated or corrupt?): {type(e).__name__}: {e}") from e
 
 # %% ../nbs/04_pretrain.ipynb #f616f32d
+def load_checkpoint_config(path) -> VABConfig:
+    "Only the config of the checkpoint at `path` (no weights read): what `vab_eval` needs for the clip length."
+    return VABConfig.from_dict(json.loads(_read(Path.read_text, _resolve(path) / 'config.json')))
+
 def load_checkpoint(path,                  # checkpoint dir, a file in it, or a run folder with `latest`
                     model: nn.Module | None = None, opt=None, sched=None,  # filled in place when given
                     cfg: VABConfig | None = None) -> dict:  # when given, its `model` section must match
     "Read a checkpoint -> dict(cfg, step, path, weights, and the training state)."
     d = _resolve(path)
-    ck_cfg = VABConfig.from_dict(json.loads(_read(Path.read_text, d / 'config.json')))
+    ck_cfg = load_checkpoint_config(d)
     if cfg is not None and (diff := _config_diff(asdict(ck_cfg.model), asdict(cfg.model), 'model.')):
         raise CheckpointError(f"{d}: checkpoint config differs from the requested one (checkpoint vs requested): " + '; '.join(diff))
     weights = _read(load_file, d / 'model.safetensors')
@@ -328,10 +332,6 @@ def load_checkpoint(path,                  # checkpoint dir, a file in it, or a 
     if opt is not None and state.get('optimizer'): opt.load_state_dict(state['optimizer'])
     if sched is not None and state.get('scheduler'): sched.load_state_dict(state['scheduler'])
     return dict(state, cfg=ck_cfg, path=d, weights=weights)
-
-def load_checkpoint_config(path) -> VABConfig:
-    "Only the config of the checkpoint at `path` (no weights read): what `vab_eval` needs for the clip length."
-    return VABConfig.from_dict(json.loads(_read(Path.read_text, _resolve(path) / 'config.json')))
 
 def load_model(path, device=None) -> tuple[VAB, VABConfig]:
     "A trained VAB (eval mode) and its config, both from the checkpoint at `path`."
