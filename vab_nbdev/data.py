@@ -156,6 +156,7 @@ def read_audio(path,                     # a media file with an audio stream
                seconds: float | None = None, # length; None = to the end
                start: float = 0.,        # start time in seconds
                min_seconds: float | None = None, # with `seconds`: audio that ends after start + min_seconds is zero-padded, not rejected
+               with_length: bool = False, # also return how many samples are real (before the zero padding)
               ) -> np.ndarray:
     "Mono float32 audio (S,) at `sample_rate`; S = round(seconds * sample_rate) if `seconds` is given."
     path = Path(path); chunks, t0 = [], None
@@ -179,12 +180,13 @@ def read_audio(path,                     # a media file with an audio stream
     x = np.concatenate([np.zeros(lead, np.float32), x]) if lead > 0 else x[-lead:]
     if t_end is not None: x = x[: int(round(t_end * sample_rate))]
     x = x[int(round(start * sample_rate)):]
-    if seconds is None: return x.astype(np.float32)
+    if seconds is None: return (x.astype(np.float32), len(x)) if with_length else x.astype(np.float32)
     need = int(round(seconds * sample_rate))
     least = seconds if min_seconds is None else min_seconds
     if len(x) < need - max(_TOL_S, seconds - least) * sample_rate:
         raise ClipTooShortError(path, f"audio ends at {start + len(x) / sample_rate:.2f} s, expected at least {start + least:.2f} s")
-    return np.pad(x, (0, max(0, need - len(x))))[:need].astype(np.float32)
+    out = np.pad(x, (0, max(0, need - len(x))))[:need].astype(np.float32)
+    return (out, min(len(x), need)) if with_length else out
 
 # %% ../nbs/01_data.ipynb #a4cfd0cf
 @dataclass
@@ -195,6 +197,7 @@ class Clip:
     path: Path
     fps: float
     sample_rate: int
+    n_audio: int | None = None  # samples of real audio; the rest (up to len(audio)) is zero padding
 
     @property
     def seconds(self) -> float: return len(self.audio) / self.sample_rate
@@ -205,10 +208,11 @@ def read_clip(path,                      # a video file with an audio stream
               seconds: float | None = None, # clip length (exact output sizes); None = the whole file
               start: float = 0.,         # start time in seconds
               size: int | None = None,   # short side -> size and centre crop; None keeps frames as stored
+              min_audio_seconds: float | None = None, # with `seconds`: audio that ends early (but after this) is zero-padded
              ) -> Clip:
     "Frames and mono audio of `path` on one clock; raises a `MediaError` naming the file on bad input."
-    audio = read_audio(path, sample_rate, seconds, start)  # first: a missing audio stream fails fast
-    return Clip(read_frames(path, fps, seconds, start, size), audio, Path(path), fps, sample_rate)
+    audio, n = read_audio(path, sample_rate, seconds, start, min_audio_seconds, with_length=True)  # first: no audio stream fails fast
+    return Clip(read_frames(path, fps, seconds, start, size), audio, Path(path), fps, sample_rate, n)
 
 # %% ../nbs/01_data.ipynb #da3741d9
 def mux_audio(video,                     # the source video file; its video stream is copied, not decoded

@@ -55,13 +55,15 @@ def guide(l_cond: torch.Tensor,  # logits given the video, (..., V)
 def guided_logits(model, codes: torch.Tensor,  # (B, K, T) long, MASK = V
                   feats: torch.Tensor,  # (B, F, d_vis) visual features
                   w: float,  # guidance scale
+                  n_valid: torch.Tensor | None = None,  # (B,) real audio frames per clip (padded clips), or None
                  ) -> torch.Tensor:
     "Guided float logits (B, K, T, V); the conditional and null passes share ONE forward on a 2B batch."
     B, dev = codes.shape[0], codes.device
-    if w == 1: return model(codes, feats, drop_cond=torch.zeros(B, dtype=torch.bool, device=dev)).float()
-    if w == 0: return model(codes, feats, drop_cond=torch.ones(B, dtype=torch.bool, device=dev)).float()
+    pad = {} if n_valid is None else dict(n_valid=n_valid if w in (0, 1) else torch.cat([n_valid, n_valid]))
+    if w == 1: return model(codes, feats, drop_cond=torch.zeros(B, dtype=torch.bool, device=dev), **pad).float()
+    if w == 0: return model(codes, feats, drop_cond=torch.ones(B, dtype=torch.bool, device=dev), **pad).float()
     drop = torch.arange(2 * B, device=dev) >= B  # first half conditional, second half null
-    l = model(torch.cat([codes, codes]), torch.cat([feats, feats]), drop_cond=drop).float()  # (2B, K, T, V)
+    l = model(torch.cat([codes, codes]), torch.cat([feats, feats]), drop_cond=drop, **pad).float()  # (2B, K, T, V)
     return guide(l[:B], l[B:], w)
 
 # %% ../nbs/05_decoding.ipynb #6b598ad7
@@ -107,10 +109,14 @@ def _grid(model, T: int | None) -> tuple[int, int, int]:
     mc = getattr(model, 'cfg', model)
     return mc.K, mc.V, T or mc.T
 
-def _remask_lowest(codes: torch.Tensor, score: torch.Tensor, n_mask: int, mask_id: int) -> torch.Tensor:
-    "Set the `n_mask` lowest-scoring tokens of each clip (ranked over all K*T jointly) back to MASK."
-    if n_mask == 0: return codes
+def _remask_lowest(codes: torch.Tensor, score: torch.Tensor, n_mask, mask_id: int) -> torch.Tensor:
+    "Set the `n_mask` (int, or (B,) per clip) lowest-scoring tokens of each clip (ranked over all K*T jointly) back to MASK."
     B = codes.shape[0]
+    if torch.is_tensor(n_mask):  # clips of different lengths (padded): each keeps its own count
+        order = score.reshape(B, -1).argsort(dim=1)                          # ascending score
+        rank = torch.empty_like(order).scatter_(1, order, torch.arange(order.shape[1], device=order.device).expand(B, -1))
+        return codes.reshape(B, -1).masked_fill(rank < n_mask.view(B, 1), mask_id).reshape(codes.shape)
+    if n_mask == 0: return codes
     low = score.reshape(B, -1).topk(n_mask, dim=1, largest=False).indices  # (B, K*T) -> (B, n_mask)
     return codes.reshape(B, -1).scatter(1, low, mask_id).reshape(codes.shape)
 
@@ -125,21 +131,28 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
              schedule: Callable = cosine_schedule,  # progress -> fraction still masked
              score_fn: Callable = logprob_score,  # (logits, tokens) -> confidence
              prompt: torch.Tensor | None = None,  # (B, K, T) tokens to keep, MASK (= V) where to generate: in-painting
+             n_valid: torch.Tensor | None = None,  # (B,) real audio frames of padded clips: the rest is neither generated nor attended to
             ):
     "Audio tokens (B, K, T) for `feats` by MaskGIT-style iterative decoding with classifier-free guidance."
     cfg = cfg or DecodeConfig()
     (K, V, T), B, dev = _grid(model, T), feats.shape[0], feats.device
     g = _generator(seed, dev)
     codes = torch.full((B, K, T), V, dtype=torch.long, device=dev) if prompt is None else prompt.to(dev, torch.long).clone()  # MASK is id V
-    n_free = int((codes[0] == V).sum())  # the schedule runs over the tokens to generate; the prompt's are pinned
-    if codes.shape != (B, K, T) or bool(((codes == V).sum((1, 2)) != n_free).any()):
-        raise ValueError(f"prompt must be (B, K, T) = {(B, K, T)} with the same number of MASK tokens in every clip, got {tuple(codes.shape)}")
+    if n_valid is not None:  # padding is pinned (to token 0, never read) so the schedule counts only real tokens
+        n_valid = n_valid.to(dev).long(); codes = codes.masked_fill(torch.arange(codes.shape[-1], device=dev) >= n_valid.view(-1, 1, 1), 0)
+    if codes.shape != (B, K, T): raise ValueError(f"prompt must be (B, K, T) = {(B, K, T)}, got {tuple(codes.shape)}")
+    free = (codes == V).sum((1, 2))  # the schedule runs over the tokens to generate; the prompt's are pinned
+    if n_valid is None and bool((free != free[0]).any()):
+        raise ValueError(f"prompt must have the same number of MASK tokens in every clip (got {sorted(set(free.tolist()))})")
+    same = bool((free == free[0]).all())
+    counts = [mask_counts(int(n), cfg.steps, schedule) for n in (free[:1] if same else free).tolist()]  # per clip when lengths differ
     coarse_bonus = 1e4 * (K - 1 - torch.arange(K, device=dev, dtype=torch.float32)).view(1, K, 1)  # for order='coarse_to_fine'
     history = [codes.to("cpu", copy=True)] if return_history else None
     with _eval_mode(model):
-        for s, n_mask in enumerate(mask_counts(n_free, cfg.steps, schedule)):
+        for s in range(cfg.steps):
+            n_mask = counts[0][s] if same else torch.tensor([c[s] for c in counts], device=dev)
             masked = codes == V
-            with autocast(dev): logits = guided_logits(model, codes, feats, cfg.guidance)  # (B, K, T, V) float
+            with autocast(dev): logits = guided_logits(model, codes, feats, cfg.guidance, n_valid)  # (B, K, T, V) float
             sampled = sample_tokens(logits, cfg.temperature, cfg.top_k, g)
             score = score_fn(logits, sampled) + cfg.noise * (1 - (s + 1) / cfg.steps) * gumbel_noise(sampled.shape, g, dev)
             if cfg.order == 'coarse_to_fine': score = score + coarse_bonus  # codebook k outranks every token of k+1
@@ -246,8 +259,8 @@ def generate_long(model,  # as for `generate`, with .cfg (K, V, T, F, vis_stride
     mc, (B, Ft, _), dev = model.cfg, feats.shape, feats.device
     K, V, T, F = mc.K, mc.V, mc.T, mc.F
     n_out, g = int(round(Ft * mc.vis_stride)), _generator(seed, feats.device)
-    if Ft <= F:  # one window; pad the video with its last frame, keep the audio of the real frames
-        return generate(model, torch.cat([feats, feats[:, -1:].expand(B, F - Ft, -1)], 1), cfg, seed=g)[..., :n_out]
+    if Ft <= F:  # one short window: the model runs at the video's own length (= a padded clip under the key mask, 03)
+        return generate(model, feats, cfg, T=n_out, seed=g)
     out = torch.full((B, K, n_out), V, dtype=torch.long, device=dev)
     starts = window_starts(Ft, F, overlap)
     for s in starts:

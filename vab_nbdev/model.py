@@ -145,17 +145,25 @@ def _embed_audio(self: VAB, codes):
     a = self.tok_emb(codes + self.offsets[:, None]).sum(1)                  # (B,K,T) -> (B,K,T,D) -> (B,T,D)
     return a + self.pos_emb[self.cfg.F:self.cfg.F + T] + self.type_emb[1]
 
-def _forward(self: VAB, codes, feats, drop_cond=None):
-    "Logits (B,K,T',V) for every audio position, given masked `codes` (B,K,T') and `feats` (B,F',d_vis)."
+def _key_padding(self: VAB, n_vis: int, n_aud: int, n_valid):
+    "Additive key mask (B,1,1,L): -inf on the positions at or after each clip's end (`n_valid` audio frames); None if `n_valid` is None."
+    if n_valid is None: return None
+    t = self.times(n_vis, n_aud, n_valid.device)                             # (L,) time of each position in audio frames
+    return torch.zeros(len(n_valid), 1, 1, len(t), device=n_valid.device).masked_fill(t >= n_valid.view(-1, 1, 1, 1), float('-inf'))
+
+def _forward(self: VAB, codes, feats, drop_cond=None, n_valid=None):
+    "Logits (B,K,T',V) for every audio position, given masked `codes` (B,K,T') and `feats` (B,F',d_vis); `n_valid` (B,): real audio frames per clip (the rest is padding no position attends to)."
     v, a = _embed_video(self, feats, drop_cond), _embed_audio(self, codes)
     x, n_vis = self.drop(torch.cat([v, a], dim=1)), v.shape[1]               # (B, F'+T', D)
     rope, bias = self.rope(n_vis, a.shape[1], x.device), self.attn_bias(n_vis, a.shape[1], x.device)
+    if (kp := _key_padding(self, n_vis, a.shape[1], n_valid)) is not None:   # (H,L,L) + (B,1,1,L) -> (B,H,L,L)
+        bias = kp if bias is None else bias + kp
     for blk in self.blocks: x = blk(x, n_vis, rope, bias)
     B, T = codes.shape[0], codes.shape[2]
     logits = self.heads(self.ln_f(x[:, n_vis:]))                            # (B,T',D) -> (B,T',K*V)
     return logits.view(B, T, self.cfg.K, self.cfg.V).transpose(1, 2)        # -> (B,K,T',V)
 
-VAB.forward = _forward
+VAB.forward, VAB.key_padding = _forward, _key_padding
 
 # %% ../nbs/03_model.ipynb #1a200dc8
 def _encode_video(self: VAB, feats):

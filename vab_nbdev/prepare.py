@@ -4,7 +4,7 @@
 
 # %% ../nbs/02c_prepare.ipynb #f2f90833
 from __future__ import annotations
-import argparse, hashlib, json, os, tempfile, time
+import argparse, hashlib, json, math, os, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,9 +22,9 @@ from .audio_tokenizers import (AudioTokenizer, MelRVQTokenizer, WeightsUnavailab
 from .visual_encoders import VisualEncoder, build_visual_encoder
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'DATA_KEYS', 'CacheMismatchError', 'clip_key', 'list_clips', 'plan_shards', 'BadClip', 'rms_db',
-           'read_checked', 'tokenizer_fingerprint', 'config_diff', 'prepare', 'load_cache', 'load_cache_tokenizer',
-           'CachedClips', 'prepare_toy', 'main']
+__all__ = ['FORMAT', 'VERSION', 'DATA_KEYS', 'MIN_AUDIO_SECONDS', 'CacheMismatchError', 'clip_key', 'list_clips', 'plan_shards',
+           'BadClip', 'rms_db', 'read_checked', 'tokenizer_fingerprint', 'config_diff', 'prepare', 'load_cache',
+           'load_cache_tokenizer', 'CachedClips', 'prepare_toy', 'main']
 
 # %% ../nbs/02c_prepare.ipynb #8602fd9f
 FORMAT, VERSION = 'vab-cache', 1
@@ -72,14 +72,17 @@ def rms_db(wav: np.ndarray) -> float:
     r = float(np.sqrt(np.mean(np.square(wav, dtype=np.float64)))) if len(wav) else 0.0
     return 20 * np.log10(r) if r > 0 else -np.inf
 
+MIN_AUDIO_SECONDS = 1.0  # shorter soundtracks are rejected; longer ones that end before the clip are zero-padded [ours]
+
 def read_checked(ref: ClipRef, cfg: VABConfig, sample_rate: int, size: int | None = None,
                  min_rms_db: float = -60.0):  # quieter clips are rejected as silent [ours]
-    "Frames (F, H, W, 3) uint8 and audio (S,) float32 of `ref`, or raise `BadClip` saying why."
-    try: c = read_clip(ref.path, fps=cfg.visual.fps, sample_rate=sample_rate, seconds=cfg.clip_seconds, size=size)
+    "Frames (F, H, W, 3) uint8, audio (S,) float32 and the number of real audio frames (<= T) of `ref`, or raise `BadClip` saying why."
+    try: c = read_clip(ref.path, fps=cfg.visual.fps, sample_rate=sample_rate, seconds=cfg.clip_seconds, size=size,
+                       min_audio_seconds=min(MIN_AUDIO_SECONDS, cfg.clip_seconds))
     except MediaError as e: raise BadClip(f"{type(e).__name__}: {e}") from e
     if not np.isfinite(c.audio).all(): raise BadClip(f"{ref.path}: audio contains NaN or inf")
-    if (db := rms_db(c.audio)) < min_rms_db: raise BadClip(f"{ref.path}: silent audio (RMS {db:.1f} dBFS < {min_rms_db:.0f} dBFS)")
-    return c.frames, c.audio
+    if (db := rms_db(c.audio[:c.n_audio])) < min_rms_db: raise BadClip(f"{ref.path}: silent audio (RMS {db:.1f} dBFS < {min_rms_db:.0f} dBFS)")
+    return c.frames, c.audio, min(cfg.T, math.ceil(c.n_audio * cfg.audio.frame_rate / sample_rate - 1e-6))
 
 # %% ../nbs/02c_prepare.ipynb #ad9b2197
 def _digest(obj, h) -> None:
@@ -112,21 +115,21 @@ def _fit_tokenizer(cfg: VABConfig, refs: list[ClipRef], enc: VisualEncoder, fit_
     tok, wavs, kept, used = build_audio_tokenizer(cfg.audio), [], {}, 0
     for r in tqdm(train, desc='reading audio to fit the tokenizer', disable=not progress, leave=False):
         if len(wavs) >= fit_clips: break
-        try: frames, audio = read_checked(r, cfg, tok.sample_rate, enc.input_size)
+        try: frames, audio, nv = read_checked(r, cfg, tok.sample_rate, enc.input_size)
         except BadClip: continue  # reported in the main pass
         wavs.append(audio)
-        if (used := used + frames.nbytes + audio.nbytes) <= keep_bytes: kept[clip_key(r)] = (frames, audio)  # not decoded twice
+        if (used := used + frames.nbytes + audio.nbytes) <= keep_bytes: kept[clip_key(r)] = (frames, audio, nv)  # not decoded twice
     if not wavs: raise BadClip(f"no readable training clip to fit the audio tokenizer on (tried {len(train)})")
     return tok.fit(np.stack(wavs)), kept
 
 # %% ../nbs/02c_prepare.ipynb #55c9c8e2
 def _encode_batch(items: list, tok: AudioTokenizer, enc: VisualEncoder, device) -> tuple:
-    "items: (key, frames, audio) -> codes (B, K, T) int16, feats (B, F, D) float16, and the keys of bad feature rows."
-    wav = torch.from_numpy(np.stack([a for _, _, a in items]))                    # (B, S)
+    "items: (key, frames, audio, n_valid) -> codes (B, K, T) int16, feats (B, F, D) float16, and the keys of bad feature rows."
+    wav = torch.from_numpy(np.stack([a for _, _, a, _ in items]))                    # (B, S)
     codes = tok.encode(wav.to(device)).cpu()                                       # (B, K, T)
-    shapes = {f.shape for _, f, _ in items}
-    if len(shapes) == 1: feats = enc.encode(np.stack([f for _, f, _ in items])).cpu()  # (B, F, D)
-    else: feats = torch.cat([enc.encode(f[None]).cpu() for _, f, _ in items])
+    shapes = {f.shape for _, f, _, _ in items}
+    if len(shapes) == 1: feats = enc.encode(np.stack([f for _, f, _, _ in items])).cpu()  # (B, F, D)
+    else: feats = torch.cat([enc.encode(f[None]).cpu() for _, f, _, _ in items])
     if codes.numel() and (codes.min() < 0 or codes.max() >= tok.V or tok.V > 32767): raise ValueError("codes do not fit int16 in [0, V)")
     feats16 = feats.half()
     ok = torch.isfinite(feats16).flatten(1).all(1)
@@ -145,14 +148,15 @@ def _write_json(path: Path, obj) -> None:
 def _shard_meta(path: Path) -> dict:
     with safe_open(str(path), 'pt') as f: return json.loads(f.metadata()['vab'])
 
-def _write_shard(path: Path, codes, feats, labels, meta: dict) -> None:
+def _write_shard(path: Path, codes, feats, labels, meta: dict, n_valid=None) -> None:
     t = dict(codes=codes.contiguous(), feats=feats.contiguous(), labels=labels.contiguous())
+    if n_valid is not None: t['n_valid'] = n_valid.contiguous()  # (N,) int16 real audio frames per clip
     _atomic_write(path, lambda p: save_file(t, str(p), metadata={'vab': json.dumps(meta, sort_keys=True)}))
 
 def _make_shard(refs: list[ClipRef], classes: list[str], cfg: VABConfig, tok, enc, device, batch_size: int,
                 workers: int, pool_cache: dict, bar, min_rms_db: float) -> tuple:
     "Read, check and encode the clips of one shard: tensors and metadata (ids, splits, bad items)."
-    codes, feats, keys, bad = [], [], [], []
+    codes, feats, keys, bad, n_valid = [], [], [], [], []
     def read(r):
         k = clip_key(r)
         if k in pool_cache: return k, pool_cache.pop(k)
@@ -170,11 +174,15 @@ def _make_shard(refs: list[ClipRef], classes: list[str], cfg: VABConfig, tok, en
             c, f, bad_feats, ok = _encode_batch(items, tok, enc, device)
             bad += [dict(id=k, path=str(by_key[k].path), reason=f"{by_key[k].path}: visual features are NaN/inf (or overflow float16)") for k in bad_feats]
             codes.append(c[ok]); feats.append(f[ok]); keys += [it[0] for j, it in enumerate(items) if ok[j]]
+            n_valid += [it[3] for j, it in enumerate(items) if ok[j]]
     K, T, F, D = cfg.audio.K, cfg.T, cfg.F, enc.dim
     codes = torch.cat(codes) if codes else torch.zeros(0, K, T, dtype=torch.int16)
     feats = torch.cat(feats) if feats else torch.zeros(0, F, D, dtype=torch.float16)
     labels = torch.tensor([classes.index(by_key[k].label) if by_key[k].label is not None else -1 for k in keys], dtype=torch.int64)
-    return codes, feats, labels, dict(ids=keys, splits=[by_key[k].split for k in keys], bad=sorted(bad, key=lambda b: b['id']))
+    nv = torch.tensor(n_valid, dtype=torch.int16).reshape(-1)
+    padded = [dict(id=k, path=str(by_key[k].path), audio_seconds=round(n / cfg.audio.frame_rate, 3)) for k, n in zip(keys, n_valid) if n < T]
+    meta = dict(ids=keys, splits=[by_key[k].split for k in keys], bad=sorted(bad, key=lambda b: b['id']), padded=padded)
+    return codes, feats, labels, meta, nv
 
 # %% ../nbs/02c_prepare.ipynb #db06e0f5
 def _flat(d: dict, prefix: str = '') -> dict:
@@ -273,15 +281,16 @@ def prepare(src,  # a folder of videos or a VGGSound-style csv manifest
     with tqdm(total=n_todo, desc='vab_prepare', unit='clip', disable=not progress) as bar:
         for i in todo:
             s = plan_shards(refs, shard_size)[i]
-            codes, feats, labels, meta = _make_shard(s, classes, cfg, tok, enc, device, batch_size,
-                                                     workers or min(4, os.cpu_count() or 1), pre, bar, min_rms_db)
-            _write_shard(paths[i], codes, feats, labels, meta); written += 1
+            codes, feats, labels, meta, nv = _make_shard(s, classes, cfg, tok, enc, device, batch_size,
+                                                         workers or min(4, os.cpu_count() or 1), pre, bar, min_rms_db)
+            _write_shard(paths[i], codes, feats, labels, meta, nv); written += 1
     metas = [_shard_meta(p) for p in paths]
     for m, p in zip(metas, paths): m['labels'] = load_file(str(p))['labels'].tolist()
     idx = _index(cfg, src, split, classes, tok, fp, enc, shard_size, plan, metas)
     _write_json(out_dir / 'index.json', idx)
     el = time.time() - t0
     report = dict(out_dir=str(out_dir), **idx['counts'], bad_items=[b for m in metas for b in m['bad']],
+                  padded_items=[p for m in metas for p in m.get('padded', [])],
                   shards=len(paths), shards_written=written, clips_processed=n_todo, elapsed_s=round(el, 3),
                   clips_per_s=round(n_todo / el, 2) if el > 0 else None, device=str(device), nothing_to_do=False)
     _write_json(out_dir / 'report.json', report)
@@ -296,18 +305,20 @@ def _index_of(out_dir: Path) -> dict:
     return index
 
 def load_cache(out_dir,  # a cache folder written by `prepare`
-               split: str | None = None,  # keep only this split ('train', 'test'); None: all
+               split: str | None = None,  # keep only this split ('train', 'test'; clips without one count as 'train'); None: all
               ) -> dict:
     "codes (N, K, T) long, feats (N, F, D) float32, labels (N,) long, ids, splits, classes and cfg of a cache."
     out_dir = Path(out_dir); index = _index_of(out_dir)
     cfg = VABConfig.from_dict(index['config'])
     parts = [load_file(str(out_dir / s['file'])) for s in index['shards']]
     ids = [i for s in index['shards'] for i in s['ids']]; splits = [x for s in index['shards'] for x in s['splits']]
-    keep = torch.tensor([split is None or x == split for x in splits], dtype=torch.bool)
+    keep = torch.tensor([split is None or x == split or (x is None and split == 'train') for x in splits], dtype=torch.bool)  # a folder's clips (no split) train
     codes = torch.cat([p['codes'] for p in parts]).long()[keep]
     feats = torch.cat([p['feats'] for p in parts]).float()[keep]
     labels = torch.cat([p['labels'] for p in parts]).long()[keep]
-    return dict(codes=codes, feats=feats, labels=labels, ids=[i for i, k in zip(ids, keep) if k],
+    T = codes.shape[-1]  # caches written before `n_valid` existed hold full-length clips only
+    n_valid = torch.cat([p['n_valid'].long() if 'n_valid' in p else torch.full((len(p['labels']),), T) for p in parts])[keep] if parts else torch.zeros(0, dtype=torch.long)
+    return dict(codes=codes, feats=feats, labels=labels, n_valid=n_valid, ids=[i for i, k in zip(ids, keep) if k],
                 splits=[x for x, k in zip(splits, keep) if k], classes=index['classes'], cfg=cfg)
 
 def load_cache_tokenizer(out_dir) -> AudioTokenizer:
@@ -384,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     except (CacheMismatchError, MediaError, WeightsUnavailableError, BadClip, ValueError) as e: p.exit(2, f"vab_prepare: error: {e}\n")
     for b in r['bad_items']: print(f"skipped: {b['reason']}")  # reasons name their file
     if r['nothing_to_do']: print(f"vab_prepare: {a.out} is complete ({r['cached']} clips cached, {r['bad']} skipped): nothing to do")
+    for q in r.get('padded_items', []): print(f"padded: {q['path']}: audio ends at {q['audio_seconds']} s (the rest is padding, masked out)")
     else: print(f"vab_prepare: cached {r['cached']} clips, skipped {r['bad']}; processed {r['clips_processed']} in "
                 f"{r['elapsed_s']:.1f} s ({r['clips_per_s']} clips/s) -> {a.out}")
     return 0 if r['cached'] > 0 else 1

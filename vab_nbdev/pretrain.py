@@ -56,10 +56,12 @@ def sample_mask_ratio(B: int,                  # number of clips
 def mask_tokens(codes: torch.Tensor,    # (B, K, T) long audio tokens in [0, V)
                 ratio: torch.Tensor,    # (B,) mask ratio per clip
                 mask_id: int,           # the MASK id (= V)
-                generator=None):        # torch.Generator for the mask draw
+                generator=None,         # torch.Generator for the mask draw
+                n_valid=None):          # (B,) real audio frames per clip; the padding after them is never masked (so never scored)
     "Mask each token with its clip's ratio -> (inputs (B,K,T) with MASK, mask (B,K,T) bool)."
     B = codes.shape[0]
     u = _rand(codes.shape, generator, codes.device)                          # (B, K, T)
+    if n_valid is not None: u = u.masked_fill(torch.arange(codes.shape[-1], device=u.device) >= n_valid.to(u.device).view(B, 1, 1), 2.0)
     mask = u < ratio.to(u.device).view(B, *[1] * (codes.dim() - 1))
     mask |= u == u.flatten(1).min(1).values.view(B, *[1] * (codes.dim() - 1))  # at least one per clip
     mask = mask.to(codes.device)
@@ -84,10 +86,10 @@ def draw_batch(data: dict,            # dict(codes (N,K,T) long, feats (N,F,Dv) 
     "One global batch: `cfg.train.batch_size` clips, their masked inputs and condition-dropout flags."
     N, B = len(data['codes']), cfg.train.batch_size
     idx = torch.randperm(N, generator=generator)[:B] if B <= N else torch.randint(N, (B,), generator=generator)
-    codes = data['codes'][idx]
-    inputs, mask = mask_tokens(codes, sample_mask_ratio(B, cfg.mask, generator), cfg.model.V, generator)
+    codes, nv = data['codes'][idx], (data['n_valid'][idx] if 'n_valid' in data else None)
+    inputs, mask = mask_tokens(codes, sample_mask_ratio(B, cfg.mask, generator), cfg.model.V, generator, nv)
     drop = _rand(B, generator) < cfg.mask.cond_drop
-    return dict(inputs=inputs, targets=codes, mask=mask, feats=data['feats'][idx], drop=drop)
+    return dict(inputs=inputs, targets=codes, mask=mask, feats=data['feats'][idx], drop=drop, **({} if nv is None else dict(n_valid=nv)))
 
 def _split(batch: dict, n: int, i: int) -> dict:
     "The i-th of n near-equal slices of a batch (along clips)."
@@ -126,7 +128,7 @@ def train_step(net: nn.Module,      # the model (possibly DDP-wrapped and/or com
         mb = {k: v.to(dev, non_blocking=True) for k, v in _split(shard, tc.grad_accum, i).items()}
         sync = world == 1 or i == tc.grad_accum - 1
         with (nullcontext() if sync else net.no_sync()):
-            with autocast(dev, tc.bf16): logits = net(mb['inputs'], mb['feats'], mb['drop'])
+            with autocast(dev, tc.bf16): logits = net(mb['inputs'], mb['feats'], mb['drop'], mb.get('n_valid'))
             loss = masked_loss(logits, mb['targets'], mb['mask'], cfg.mask.label_smoothing, normalizer=n_total)
             (loss * world).backward()
         stats += torch.stack([loss.detach(), ((logits.argmax(-1) == mb['targets']) & mb['mask']).sum().float()])
@@ -136,29 +138,30 @@ def train_step(net: nn.Module,      # the model (possibly DDP-wrapped and/or com
     return dict(loss=stats[0].item(), acc=stats[1].item() / n_total)
 
 # %% ../nbs/04_pretrain.ipynb #babe2e21
-def eval_mask(codes: torch.Tensor, cfg: VABConfig, ratio: float | None = None, seed: int = 0) -> torch.Tensor:
-    "Fixed evaluation masks (N,K,T) bool: per-clip ratios from `cfg.mask`, or one fixed `ratio`."
+def eval_mask(codes: torch.Tensor, cfg: VABConfig, ratio: float | None = None, seed: int = 0, n_valid=None) -> torch.Tensor:
+    "Fixed evaluation masks (N,K,T) bool: per-clip ratios from `cfg.mask`, or one fixed `ratio`; never on padding (`n_valid`)."
     g, N = torch.Generator().manual_seed(seed), codes.shape[0]
     r = sample_mask_ratio(N, cfg.mask, g) if ratio is None else torch.full((N,), float(ratio))
-    return mask_tokens(codes.cpu(), r, cfg.model.V, g)[1].to(codes.device)
+    return mask_tokens(codes.cpu(), r, cfg.model.V, g, None if n_valid is None else n_valid.cpu())[1].to(codes.device)
 
 @torch.no_grad()
-def token_scores(model, codes, feats, mask, cfg, null_video=False, batch_size=64) -> tuple[torch.Tensor, torch.Tensor]:
+def token_scores(model, codes, feats, mask, cfg, null_video=False, batch_size=64, n_valid=None) -> tuple[torch.Tensor, torch.Tensor]:
     "Per-token cross-entropy (N,K,T) float and hit (N,K,T) bool of the model's predictions given `codes` masked by `mask` (CPU tensors out)."
     was, dev = model.training, next(model.parameters()).device
     model.eval(); nll, hit = [], []
     for i in range(0, len(codes), batch_size):
         c, f, m = (x[i:i + batch_size].to(dev) for x in (codes, feats, mask))
+        nv = None if n_valid is None else n_valid[i:i + batch_size].to(dev)
         drop = torch.full((len(c),), null_video, dtype=torch.bool, device=dev)
-        with autocast(dev, cfg.train.bf16): lg = model(c.masked_fill(m, cfg.model.V), f, drop).float()
+        with autocast(dev, cfg.train.bf16): lg = model(c.masked_fill(m, cfg.model.V), f, drop, nv).float()
         nll.append(F_.cross_entropy(lg.flatten(0, 2), c.flatten(), reduction='none').view(c.shape).cpu())
         hit.append((lg.argmax(-1) == c).cpu())
     model.train(was)
     return torch.cat(nll), torch.cat(hit)
 
-def _masked_eval(model, codes, feats, mask, cfg, null_video=False, batch_size=64):
+def _masked_eval(model, codes, feats, mask, cfg, null_video=False, batch_size=64, n_valid=None):
     "Summed loss, correct count and number of masked tokens over a dataset, in batches."
-    nll, hit = token_scores(model, codes, feats, mask, cfg, null_video, batch_size)
+    nll, hit = token_scores(model, codes, feats, mask, cfg, null_video, batch_size, n_valid)
     m = mask.cpu()
     return torch.stack([nll[m].double().sum(), hit[m].double().sum(), m.double().sum()])
 
@@ -202,7 +205,8 @@ def evaluate(model: VAB, data: dict, cfg: VABConfig, seed: int = 0,
              null_video: bool = False,          # replace the video by the null condition
              ratio: float | None = None) -> dict:  # fixed mask ratio (default: sampled from cfg.mask)
     "Held-out masked cross-entropy (nats per token, no smoothing) and accuracy on `data` = dict(codes, feats), in one pass."
-    loss, correct, n = _masked_eval(model, data['codes'], data['feats'], eval_mask(data['codes'], cfg, ratio, seed), cfg, null_video)
+    nv = data.get('n_valid')
+    loss, correct, n = _masked_eval(model, data['codes'], data['feats'], eval_mask(data['codes'], cfg, ratio, seed, nv), cfg, null_video, n_valid=nv)
     return dict(eval_loss=(loss / n).item(), eval_acc=(correct / n).item())
 
 # %% ../nbs/04_pretrain.ipynb #db038c01
@@ -360,7 +364,9 @@ def load_split(cache_dir, split: str, cfg: VABConfig) -> dict | None:
         raise ValueError(f"{cache_dir if not isinstance(cache_dir, dict) else 'data'} [{split}]: codes {tuple(codes.shape)} / feats {tuple(feats.shape)} "
                          f"do not fit the model config (K={m.K}, T={m.T}, F={m.F}, d_vis={m.d_vis})")
     if codes.min() < 0 or codes.max() >= m.V: raise ValueError(f"{cache_dir} [{split}]: codes outside [0, V={m.V})")
-    return dict(codes=codes, feats=feats)
+    out = dict(codes=codes, feats=feats)
+    if d.get('n_valid') is not None and (nv := torch.as_tensor(d['n_valid']).long()).lt(m.T).any(): out['n_valid'] = nv  # some clips are padded
+    return out
 
 # %% ../nbs/04_pretrain.ipynb #c44a4b78
 def _rng_state(gen) -> dict:
