@@ -53,7 +53,7 @@ class AudioConfig:
     V: int = 64                 # entries per codebook (EnCodec fixes 1024; 64 for the offline tokenizer, so the tiny model learns in minutes [ours])
     n_mels: int = 64            # mel bands of the offline tokenizer
     n_fft: int = 1024           # FFT size of the offline tokenizer
-    db_range: float = 45.0      # offline tokenizer: log-mel floored this far below the loudest training frame, so silence is (nearly) one token [ours]
+    db_range: float = 60.0      # offline tokenizer: log-mel floored this far below the loudest training frame; 60 dB keeps room tone and consonants (45 dB made silence one token but capped speech, see 02a) [ours]
     bandwidth: float = 3.0      # EnCodec kbps: 1.5/3/6/12/24 -> K = 2/4/8/16/32 (3 kbps -> K = 4 [ours])
     checkpoint_dir: str | None = None  # local folder with EnCodec weights (else $VAB_ENCODEC_DIR, else the torch hub cache)
 
