@@ -256,10 +256,11 @@ def get_config(preset: str = 'tiny', **overrides) -> VABConfig:
     return cfg.derive()
 
 # %% ../nbs/00_core.ipynb #950c09fe
-def get_device(device: str | None = None) -> torch.device:
-    "The device to use: `device` if given, else CUDA when available, else CPU."
+def get_device(device: str | None = None) -> torch.device:  # 'cpu', 'cuda:1', 'mps' ...; None or 'auto': the best available
+    "The device to use: `device` if given, else CUDA, else MPS (Apple), else CPU. bf16 autocast and torch.compile are CUDA-only here."
     if device not in (None, 'auto'): return torch.device(device)
-    return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    if torch.cuda.is_available(): return torch.device('cuda')
+    return torch.device('mps' if torch.backends.mps.is_available() else 'cpu')
 
 def seed_everything(seed: int = 0):
     "Seed Python, NumPy and torch (all devices)."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_model.ipynb #21166d0b
 from __future__ import annotations
-import math
+import contextlib, copy, math
 
 import torch
 import torch.nn as nn
@@ -13,7 +13,7 @@ import torch.nn.functional as F_
 from .core import ModelConfig, get_config
 
 # %% auto #0
-__all__ = ['rope_angles', 'apply_rope', 'alibi_slopes', 'Attention', 'FFN', 'Block', 'VAB']
+__all__ = ['rope_angles', 'rope_tables', 'apply_rope', 'alibi_slopes', 'Attention', 'Dropout', 'FFN', 'Block', 'VAB']
 
 # %% ../nbs/03_model.ipynb #78b4e60e
 def rope_angles(pos: torch.Tensor,     # (L,) positions (may be fractional: time in audio frames)
@@ -24,11 +24,18 @@ def rope_angles(pos: torch.Tensor,     # (L,) positions (may be fractional: time
     ang = pos.float()[:, None] * inv[None]                                   # (L, d_head/2)
     return ang.cos(), ang.sin()
 
-def apply_rope(x: torch.Tensor, rope: tuple) -> torch.Tensor:  # x (B, H, L, d_head); rope = (cos, sin) from `rope_angles`
-    "Rotate the pairs (x[..., i], x[..., i + d_head/2]) by the rotary angles."
-    cos, sin = (r.to(x.dtype) for r in rope)
-    x1, x2 = x.chunk(2, dim=-1)
-    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+def rope_tables(pos: torch.Tensor,     # (L,) positions, as for `rope_angles`
+                d_head: int,           # head width (even)
+                base: float = 10_000.0,
+                dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
+    "`apply_rope`'s tables (L, d_head) in `dtype`: cos on both halves, sin negated on the first half."
+    cos, sin = rope_angles(pos, d_head, base)
+    return torch.cat([cos, cos], dim=-1).to(dtype), torch.cat([-sin, sin], dim=-1).to(dtype)
+
+def apply_rope(x: torch.Tensor, rope: tuple) -> torch.Tensor:  # x (..., L, d_head); rope = (cos, sin) from `rope_tables`, in x's dtype
+    "Rotate the pairs (x[..., i], x[..., i + d_head/2]) by the rotary angles: x * cos + (x2, x1) * (-sin, sin)."
+    cos, sin = rope
+    return x * cos + x.roll(x.shape[-1] // 2, dims=-1) * sin
 
 def alibi_slopes(n_heads: int) -> torch.Tensor:
     "Per-head slopes of the distance penalty: ALiBi's 2^(-8h/H), h = 1..H, except the last head, left global (0) [ours]."
@@ -44,19 +51,23 @@ class Attention(nn.Module):
         self.n_heads, self.dropout = n_heads, dropout
         self.qkv, self.proj = nn.Linear(D, 3 * D), nn.Linear(D, D)
 
-    def forward(self, x, rope=None, bias=None):  # x (B, L, D); rope: (cos, sin) for the L positions, or None; bias: (H, L, L) or None
+    def forward(self, x, rope=None, bias=None):  # x (B, L, D); rope: `rope_tables` of the L positions, or None; bias: (1 or B, H, L, L) or None; both in q's dtype
         B, L, D = x.shape
-        q, k, v = self.qkv(x).view(B, L, 3, self.n_heads, D // self.n_heads).permute(2, 0, 3, 1, 4)  # (B,L,3D) -> 3 x (B,H,L,D/H)
-        if rope is not None: q, k = apply_rope(q, rope), apply_rope(k, rope)
-        y = F_.scaled_dot_product_attention(q, k, v, attn_mask=None if bias is None else bias.to(q.dtype),
-                                           dropout_p=self.dropout if self.training else 0.0)
+        qkv = self.qkv(x).view(B, L, 3, self.n_heads, D // self.n_heads).permute(2, 0, 3, 1, 4)  # (B,L,3D) -> (3,B,H,L,D/H)
+        if rope is not None: q, k, v = *apply_rope(qkv[:2], rope).unbind(0), qkv[2]         # q and k rotated in one go
+        else: q, k, v = qkv.unbind(0)
+        y = F_.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=self.dropout if self.training else 0.0)
         return self.proj(y.transpose(1, 2).reshape(B, L, D))  # (B,H,L,D/H) -> (B,L,D)
+
+class Dropout(nn.Dropout):
+    "`nn.Dropout` that issues no op at all when it has nothing to do (eval mode, or p = 0)."
+    def forward(self, x): return super().forward(x) if self.training and self.p > 0 else x
 
 class FFN(nn.Module):
     "Pre-LN feed-forward: LayerNorm, Linear, GELU, Linear (the residual is added by the block)."
     def __init__(self, D: int, d_ff: int, dropout: float = 0.0):
         super().__init__()
-        self.ln, self.fc1, self.fc2, self.drop = nn.LayerNorm(D), nn.Linear(D, d_ff), nn.Linear(d_ff, D), nn.Dropout(dropout)
+        self.ln, self.fc1, self.fc2, self.drop = nn.LayerNorm(D), nn.Linear(D, d_ff), nn.Linear(d_ff, D), Dropout(dropout)
 
     def forward(self, x): return self.drop(self.fc2(F_.gelu(self.fc1(self.ln(x)))))
 
@@ -65,16 +76,18 @@ class Block(nn.Module):
     "Pre-LN transformer block; `expert=True` gives separate visual and audio FFNs (a multiway block)."
     def __init__(self, D: int, n_heads: int, d_ff: int, dropout: float = 0.0, expert: bool = False):
         super().__init__()
-        self.ln, self.attn, self.drop = nn.LayerNorm(D), Attention(D, n_heads, dropout), nn.Dropout(dropout)
+        self.ln, self.attn, self.drop = nn.LayerNorm(D), Attention(D, n_heads, dropout), Dropout(dropout)
         self.expert = expert
         if expert: self.ffn_vis, self.ffn_aud = FFN(D, d_ff, dropout), FFN(D, d_ff, dropout)
         else: self.ffn = FFN(D, d_ff, dropout)
 
     def forward(self, x, n_vis: int, rope=None, bias=None):  # x (B, n_vis + n_aud, D): visual positions first
-        x = x + self.drop(self.attn(self.ln(x), rope, bias))
+        x = x + self.drop(self.attn(self.ln(x), rope, bias))                    # a new tensor: ours to write into
         if not self.expert: return x + self.ffn(x)
-        v, a = x[:, :n_vis], x[:, n_vis:]
-        return torch.cat([v + self.ffn_vis(v), a + self.ffn_aud(a)], dim=1)
+        v, a = x.split([n_vis, x.shape[1] - n_vis], dim=1)                      # views: (B,n_vis,D), (B,n_aud,D)
+        if torch.is_grad_enabled(): return torch.cat([v + self.ffn_vis(v), a + self.ffn_aud(a)], dim=1)
+        v += self.ffn_vis(v); a += self.ffn_aud(a)                              # each expert adds into its own slice
+        return x
 
 # %% ../nbs/03_model.ipynb #1aa7b135
 class VAB(nn.Module):
@@ -95,7 +108,8 @@ class VAB(nn.Module):
                                      for i in range(cfg.n1 + cfg.n2)])
         self.ln_f = nn.LayerNorm(D)
         self.heads = nn.Linear(D, cfg.K * cfg.V)                             # the K heads, fused
-        self.drop = nn.Dropout(cfg.dropout)
+        self.drop = Dropout(cfg.dropout)
+        self._layouts = {}                                                   # (n_vis, n_aud, device, dtype) -> `layout`
         self.apply(self._init)
         for n, p in self.named_parameters():
             if n.endswith(('attn.proj.weight', 'fc2.weight')): nn.init.normal_(p, std=0.02 / math.sqrt(2 * len(self.blocks)))
@@ -124,6 +138,25 @@ class VAB(nn.Module):
         t = self.times(n_vis, n_aud, device)
         return -alibi_slopes(self.cfg.n_heads).to(t.device)[:, None, None] * (t[:, None] - t[None, :]).abs()
 
+    def layout(self, n_vis: int, n_aud: int, device, dtype: torch.dtype = torch.float32):
+        "(times (L,), rotary tables or None, bias (1,H,L,L) or None) in `dtype`: built once per (n_vis, n_aud, device, dtype)."
+        if torch.compiler.is_compiling(): return self._make_layout(n_vis, n_aud, device, dtype)  # traced into the graph once
+        key = (n_vis, n_aud, torch.device(device), dtype)
+        if key not in self._layouts:
+            if len(self._layouts) >= 8: self._layouts.pop(next(iter(self._layouts)))  # a few clip lengths at a time
+            with torch.inference_mode(False), torch.no_grad():               # plain tensors: training may use them after a decode
+                self._layouts[key] = self._make_layout(n_vis, n_aud, device, dtype)
+        return self._layouts[key]
+
+    def _make_layout(self, n_vis, n_aud, device, dtype):
+        t, bias = self.times(n_vis, n_aud, device), self.attn_bias(n_vis, n_aud, device)
+        rope = rope_tables(t, self.cfg.D // self.cfg.n_heads, self.cfg.rope_base, dtype) if self.cfg.rope else None
+        return t, rope, None if bias is None else bias.to(dtype)[None]         # (H,L,L) -> (1,H,L,L)
+
+    def _apply(self, fn, *args, **kwargs):  # .to(), .cuda(), .half() ... drop the cached tables
+        self._layouts = {}
+        return super()._apply(fn, *args, **kwargs)
+
     def num_params(self, trainable_only: bool = False) -> int:
         "Number of parameters."
         return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)
@@ -145,22 +178,35 @@ def _embed_audio(self: VAB, codes):
     a = self.tok_emb(codes + self.offsets[:, None]).sum(1)                  # (B,K,T) -> (B,K,T,D) -> (B,T,D)
     return a + self.pos_emb[self.cfg.F:self.cfg.F + T] + self.type_emb[1]
 
-def _key_padding(self: VAB, n_vis: int, n_aud: int, n_valid):
-    "Additive key mask (B,1,1,L): -inf on the positions at or after each clip's end (`n_valid` audio frames); None if `n_valid` is None."
+def _key_padding(self: VAB, n_vis: int, n_aud: int, n_valid, dtype=torch.float32):
+    "Additive key mask (B,1,1,L) in `dtype`: -inf on the positions at or after each clip's end (`n_valid` audio frames); None if `n_valid` is None."
     if n_valid is None: return None
-    t = self.times(n_vis, n_aud, n_valid.device)                             # (L,) time of each position in audio frames
-    return torch.zeros(len(n_valid), 1, 1, len(t), device=n_valid.device).masked_fill(t >= n_valid.view(-1, 1, 1, 1), float('-inf'))
+    t = self.layout(n_vis, n_aud, n_valid.device, dtype)[0]                  # (L,) time of each position in audio frames
+    return torch.zeros(len(n_valid), 1, 1, len(t), device=n_valid.device, dtype=dtype).masked_fill(t >= n_valid.view(-1, 1, 1, 1), float('-inf'))
+
+def _autocast_on(device: torch.device) -> bool: return device.type in ('cuda', 'cpu', 'mps', 'xpu') and torch.is_autocast_enabled(device.type)
+
+def _compute_dtype(x) -> torch.dtype:
+    "The dtype attention computes in: autocast's on x's device when it is on, else x's own."
+    return torch.get_autocast_dtype(x.device.type) if _autocast_on(x.device) else x.dtype
+
+def _fp32_heads(self: VAB, h):
+    "Final norm and heads on the audio positions h (B,T',D) -> (B,T',K*V), in the heads' dtype (fp32) and outside autocast unless training."
+    if self.training: return self.heads(self.ln_f(h))                        # training: like every other matmul
+    off = torch.autocast(h.device.type, enabled=False) if _autocast_on(h.device) else contextlib.nullcontext()
+    with off: return self.heads(self.ln_f(h.to(self.heads.weight.dtype)))
 
 def _forward(self: VAB, codes, feats, drop_cond=None, n_valid=None):
     "Logits (B,K,T',V) for every audio position, given masked `codes` (B,K,T') and `feats` (B,F',d_vis); `n_valid` (B,): real audio frames per clip (the rest is padding no position attends to)."
     v, a = _embed_video(self, feats, drop_cond), _embed_audio(self, codes)
-    x, n_vis = self.drop(torch.cat([v, a], dim=1)), v.shape[1]               # (B, F'+T', D)
-    rope, bias = self.rope(n_vis, a.shape[1], x.device), self.attn_bias(n_vis, a.shape[1], x.device)
-    if (kp := _key_padding(self, n_vis, a.shape[1], n_valid)) is not None:   # (H,L,L) + (B,1,1,L) -> (B,H,L,L)
+    x, n_vis, n_aud = self.drop(torch.cat([v, a], dim=1)), v.shape[1], a.shape[1]  # (B, F'+T', D)
+    dt = _compute_dtype(x)
+    _, rope, bias = self.layout(n_vis, n_aud, x.device, dt)                 # cached: no per-forward rebuild, no per-layer cast
+    if (kp := _key_padding(self, n_vis, n_aud, n_valid, dt)) is not None:  # (1,H,L,L) + (B,1,1,L) -> (B,H,L,L)
         bias = kp if bias is None else bias + kp
     for blk in self.blocks: x = blk(x, n_vis, rope, bias)
     B, T = codes.shape[0], codes.shape[2]
-    logits = self.heads(self.ln_f(x[:, n_vis:]))                            # (B,T',D) -> (B,T',K*V)
+    logits = _fp32_heads(self, x[:, n_vis:])                                 # (B,T',D) -> (B,T',K*V)
     return logits.view(B, T, self.cfg.K, self.cfg.V).transpose(1, 2)        # -> (B,K,T',V)
 
 VAB.forward, VAB.key_padding = _forward, _key_padding
@@ -169,15 +215,26 @@ VAB.forward, VAB.key_padding = _forward, _key_padding
 def _encode_video(self: VAB, feats):
     "Video alone through the N1 expert layers: (B,F',d_vis) -> (B,F',D)."
     x = self.drop(_embed_video(self, feats))
-    rope, bias = self.rope(x.shape[1], 0, x.device), self.attn_bias(x.shape[1], 0, x.device)
+    _, rope, bias = self.layout(x.shape[1], 0, x.device, _compute_dtype(x))
     for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=x.shape[1], rope=rope, bias=bias)
     return x
 
 def _encode_audio(self: VAB, codes):
     "Audio alone through the N1 expert layers: (B,K,T') -> (B,T',D)."
     x = self.drop(_embed_audio(self, codes))
-    rope, bias = self.rope(0, x.shape[1], x.device), self.attn_bias(0, x.shape[1], x.device)
+    _, rope, bias = self.layout(0, x.shape[1], x.device, _compute_dtype(x))
     for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=0, rope=rope, bias=bias)
     return x
 
 VAB.encode_video, VAB.encode_audio = _encode_video, _encode_audio
+
+# %% ../nbs/03_model.ipynb #f15a0005
+def _for_inference(self: VAB, dtype: torch.dtype | None = None):  # None: bf16 on CUDA, else fp32
+    "A copy for decoding: eval mode, no gradients, weights cast once to `dtype`; the final norm and heads stay fp32."
+    dtype = dtype or (torch.bfloat16 if self.heads.weight.device.type == 'cuda' else torch.float32)
+    m = copy.deepcopy(self).eval().requires_grad_(False).to(dtype)
+    m.ln_f, m.heads = (copy.deepcopy(mod).float().requires_grad_(False) for mod in (self.ln_f, self.heads))  # from the fp32 originals
+    return m
+
+VAB.for_inference = _for_inference
+
