@@ -13,10 +13,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['ENCODEC_SR', 'ENCODEC_FRAME_RATE', 'ENCODEC_V', 'PRESETS', 'TorchStackError', 'check_torch_stack', 'AudioConfig',
-           'VisualConfig', 'ModelConfig', 'MaskConfig', 'DecodeConfig', 'TrainConfig', 'FinetuneConfig', 'VABConfig',
-           'get_config', 'get_device', 'seed_everything', 'autocast', 'log_mel', 'show_spec', 'show_tokens',
-           'show_frames', 'audio_player']
+__all__ = ['ENCODEC_SR', 'ENCODEC_FRAME_RATE', 'ENCODEC_V', 'PRESETS', 'FIG_STYLE', 'TorchStackError', 'check_torch_stack',
+           'AudioConfig', 'VisualConfig', 'ModelConfig', 'MaskConfig', 'DecodeConfig', 'TrainConfig', 'FinetuneConfig',
+           'VABConfig', 'get_config', 'get_device', 'seed_everything', 'autocast', 'log_mel', 'show_spec',
+           'show_tokens', 'show_frames', 'mp3_bytes', 'audio_player', 'set_style']
 
 # %% ../nbs/00_core.ipynb #82f39aa8
 class TorchStackError(ImportError):
@@ -322,14 +322,39 @@ def show_frames(frames, n: int | None = None, times=None, title: str | None = No
     "Show a strip of video frames (F, H, W, 3) uint8, optionally labelled with their times in seconds."
     f = _np(frames)
     idx = np.arange(len(f)) if n is None else np.linspace(0, len(f) - 1, min(n, len(f))).round().astype(int)
-    fig, axs = plt.subplots(1, len(idx), figsize=(size * len(idx), size * 1.15), squeeze=False)
+    fig, axs = plt.subplots(1, len(idx), figsize=(size * len(idx), size * 1.3), squeeze=False, layout='constrained')  # title above the time labels
     for ax, i in zip(axs[0], idx):
         ax.imshow(f[i].astype(np.uint8)); ax.axis('off')
-        if times is not None: ax.set_title(f'{times[i]:.2f}s', fontsize=7)
-    if title: fig.suptitle(title, fontsize=9)
+        if times is not None: ax.set_title(f'{times[i]:.2f}s', fontsize=9)
+    if title: fig.suptitle(title)
     return fig
 
-def audio_player(wav, sr: int):
-    "An inline audio player (IPython) for a mono waveform."
+def mp3_bytes(wav, sr: int, kbps: int = 48) -> bytes:
+    "A mono waveform as MP3 (`kbps` kbit/s, peak-normalised), via PyAV's LAME encoder."
+    import av, io
+    x = _np(wav).astype(np.float32).reshape(1, -1)
+    x = x / max(float(np.abs(x).max()), 1e-8)                                 # normalise, as a player would
+    buf = io.BytesIO()
+    with av.open(buf, 'w', format='mp3') as out:
+        st = out.add_stream('libmp3lame', rate=sr, layout='mono'); st.bit_rate = kbps * 1000
+        fr = av.AudioFrame.from_ndarray(x, format='flt', layout='mono'); fr.sample_rate = sr
+        for p in st.encode(fr): out.mux(p)
+        for p in st.encode(None): out.mux(p)
+    return buf.getvalue()
+
+def audio_player(wav, sr: int, mp3: bool = True):
+    "An inline audio player for a mono waveform: MP3 at 48 kbit/s (about 8x lighter in a notebook than WAV [ours]), WAV if `mp3=False`."
     from IPython.display import Audio
-    return Audio(_np(wav).reshape(-1), rate=sr, normalize=True)
+    if not mp3: return Audio(_np(wav).reshape(-1), rate=sr, normalize=True)
+    a = Audio(data=mp3_bytes(wav, sr)); a.mimetype = 'audio/mpeg'
+    return a
+
+FIG_STYLE = {'figure.dpi': 100, 'savefig.dpi': 100, 'font.size': 10, 'axes.titlesize': 11, 'axes.labelsize': 10,
+             'xtick.labelsize': 9, 'ytick.labelsize': 9, 'legend.fontsize': 9, 'legend.framealpha': 0.85,
+             'image.interpolation': 'nearest'}
+
+def set_style(**overrides):
+    "Apply the figure style every notebook uses (`FIG_STYLE`: 100 dpi, 9-11 pt text); `overrides` are rcParams."
+    plt.rcParams.update({**FIG_STYLE, **overrides})
+
+set_style()  # on import: every notebook that imports the package gets the same legible figures [ours]

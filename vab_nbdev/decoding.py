@@ -397,6 +397,7 @@ def generate_files(a) -> dict:
     "Run `vab_generate` for parsed arguments `a` -> report dict(written, skipped, decode, ...), also saved as OUT/report.json."
     t0, dev = time.time(), get_device(a.device)
     model, cfg = load_model(a.checkpoint, dev)
+    model = model.for_inference()  # weights cast once (bf16 on CUDA), fp32 heads: no per-forward casts (03)
     dc, (items, bad) = _decode_cfg(cfg.decode, a), _collect(a.inputs)
     tok, clips = _load_tokenizer(a.tokenizer, cfg, items), _clips(items, a.split)[:a.limit]
     enc = build_visual_encoder(cfg.visual, device=dev) if any(c['feats'] is None for c in clips) else None

@@ -506,8 +506,8 @@ def main(argv=None):
 # %% ../nbs/04_pretrain.ipynb #d5de7b7b
 TOY_COMMAND = 'python -c "from vab_nbdev.pretrain import make_toy_checkpoint; make_toy_checkpoint()"'
 TOY_DATA = dict(n_train=1440, n_test=120, seed=0)  # the toy data the shipped model is trained on [ours]
-TOY_STEPS = 1200  # twice the demo's pre-training budget [ours]
-TOY_LR = 3e-3  # the shipped checkpoint's learning rate (before the tiny preset's became 6e-4)
+TOY_STEPS = 2400  # twice the demo's pre-training budget [ours]
+TOY_LR = None  # None: the tiny preset's learning rate (the checkpoint before 2026-12 used 3e-3)
 
 def toy_checkpoint_dir() -> Path:
     "Where the shipped toy checkpoint lives: `vab_nbdev/assets/toy/`."
@@ -522,7 +522,7 @@ def make_toy_checkpoint(out=None,               # destination folder (default: `
     out = Path(out or toy_checkpoint_dir()); tmp = None if work else tempfile.TemporaryDirectory()
     work = Path(work or tmp.name)
     cfg = get_config('tiny'); cfg.train.seed = TOY_DATA['seed']
-    cfg.train.lr = TOY_LR  # the recipe the shipped file was made with (the tiny preset's lr was 3e-3 then)
+    cfg.train.lr = TOY_LR or cfg.train.lr
     cfg.train.max_steps = cfg.train.ckpt_every = cfg.train.eval_every = steps
     cache = prepare_toy(work / 'toy', cfg, progress=progress, **TOY_DATA)
     t0 = time.time(); res = pretrain(cfg, cache, work / 'run', resume=True, progress=progress)
