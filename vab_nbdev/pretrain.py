@@ -22,8 +22,8 @@ from .model import VAB
 from .prepare import load_cache, load_cache_tokenizer, prepare, prepare_toy
 
 # %% auto #0
-__all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'TOY_LR', 'sample_mask_ratio', 'mask_tokens', 'masked_loss',
-           'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
+__all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch',
+           'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
            'masked_accuracy', 'unigram_nll', 'unigram_token_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate',
            'copy_neighbour', 'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError',
            'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint', 'load_model', 'load_split', 'pretrain',
@@ -506,8 +506,7 @@ def main(argv=None):
 # %% ../nbs/04_pretrain.ipynb #d5de7b7b
 TOY_COMMAND = 'python -c "from vab_nbdev.pretrain import make_toy_checkpoint; make_toy_checkpoint()"'
 TOY_DATA = dict(n_train=1440, n_test=120, seed=0)  # the toy data the shipped model is trained on [ours]
-TOY_STEPS = 2400  # twice the demo's pre-training budget [ours]
-TOY_LR = None  # None: the tiny preset's learning rate (the checkpoint before 2026-12 used 3e-3)
+TOY_STEPS = 2400  # twice the demo's pre-training budget, at the tiny preset's learning rate [ours]
 
 def toy_checkpoint_dir() -> Path:
     "Where the shipped toy checkpoint lives: `vab_nbdev/assets/toy/`."
@@ -522,7 +521,6 @@ def make_toy_checkpoint(out=None,               # destination folder (default: `
     out = Path(out or toy_checkpoint_dir()); tmp = None if work else tempfile.TemporaryDirectory()
     work = Path(work or tmp.name)
     cfg = get_config('tiny'); cfg.train.seed = TOY_DATA['seed']
-    cfg.train.lr = TOY_LR or cfg.train.lr
     cfg.train.max_steps = cfg.train.ckpt_every = cfg.train.eval_every = steps
     cache = prepare_toy(work / 'toy', cfg, progress=progress, **TOY_DATA)
     t0 = time.time(); res = pretrain(cfg, cache, work / 'run', resume=True, progress=progress)
