@@ -60,6 +60,7 @@ def main():
     p.add_argument('--decode', nargs='*', default=[], help='decoding overrides for the generation scores, key=value')
     p.add_argument('--decode-only', action='store_true', help='skip training and the ratio curve (the run must exist)')
     p.add_argument('--n-judge', type=int, default=120)
+    p.add_argument('--judge-seeds', type=int, default=1, help='average the generation scores over this many sampling seeds (0, 1, ...)')
     a = p.parse_args()
     root = Path(a.root); root.mkdir(parents=True, exist_ok=True); cache = toy_cache(root, a.n_train)
     cfg = get_config('tiny'); cfg.train.max_steps = cfg.train.ckpt_every = cfg.train.eval_every = a.steps
@@ -76,8 +77,10 @@ def main():
         print(json.dumps(dict(train_acc=evaluate(model, sub, cfg)['eval_acc'], test_acc=evaluate(model, te, cfg)['eval_acc'])))
         for r in ratio_curve(model, te, tr['codes'], cfg, ratios=(0.1, 0.5, 0.9, 1.0)): print(json.dumps({k: round(v, 4) for k, v in r.items()}))
     dec = replace(cfg.decode, **{k: _value(v) for k, v in (s.split('=') for s in a.decode)})
-    res = judge(model, cfg, cache, dec, ProbeEmbedder(probe(root)), a.n_judge)
-    print(json.dumps(dict(decode=str(dec), **{k: round(v, 4) for k, v in res.items()})))
+    emb = ProbeEmbedder(probe(root)); runs = [judge(model, cfg, cache, dec, emb, a.n_judge, seed=s) for s in range(a.judge_seeds)]
+    res = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
+    if a.judge_seeds > 1: res['class_acc_gen_per_seed'] = [round(r['class_acc_gen'], 4) for r in runs]
+    print(json.dumps(dict(decode=str(dec), **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in res.items()})))
 
 if __name__ == '__main__':
     main()

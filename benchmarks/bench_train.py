@@ -45,7 +45,7 @@ def model_flops_per_step(model, cfg, B: int) -> float:
 
 def run_one(preset: str, device: str, batch: int, bf16: bool, compile_: bool, steps: int, warmup: int) -> dict:
     "Measure one configuration in this process."
-    from vab_nbdev.core import get_config
+    from vab_nbdev.core import get_config, cpu_has_bf16
     from vab_nbdev.model import VAB
     from vab_nbdev.pretrain import make_optimizer, make_scheduler, train_step, draw_batch
     dev = torch.device(device)
@@ -71,7 +71,7 @@ def run_one(preset: str, device: str, batch: int, bf16: bool, compile_: bool, st
     step_s = sorted(times)[len(times) // 2]  # median: robust to a shared machine's hiccups
     tokens = batch * (m.F + m.T)
     out = dict(preset=preset, device=device_name(dev), batch=batch, seq_len=m.F + m.T, params=model.num_params(),
-               dtype='bf16 autocast' if (bf16 and dev.type == 'cuda') else 'fp32', compile=compile_,
+               dtype='bf16 autocast' if (bf16 and (dev.type == 'cuda' or cpu_has_bf16())) else 'fp32', compile=compile_,
                step_s=step_s, tokens_per_s=tokens / step_s, clips_per_s=batch / step_s, warmup_s=t_warm)
     if dev.type == 'cuda':
         out['peak_mem_GiB'] = torch.cuda.max_memory_allocated(dev) / 2**30
@@ -117,7 +117,8 @@ def main(argv=None):
     p.add_argument('--steps', type=int, default=10, help='timed steps'); p.add_argument('--warmup', type=int, default=3, help='untimed steps (compile happens here)')
     p.add_argument('--compile', choices=['no', 'yes', 'both'], default=None, help='torch.compile (default: both on CUDA, no on CPU)')
     p.add_argument('--peak-tflops', type=float, default=989.0, help='device peak for MFU (989 = H100 SXM bf16 dense)')
-    p.add_argument('--no-bf16', action='store_true', help='fp32 on CUDA too')
+    p.add_argument('--precision', choices=['bf16', 'fp32', 'both'], default=None,
+                   help='bf16 autocast (CUDA; CPUs with native bf16) and/or fp32 (default: bf16 on CUDA, both on CPU)')
     p.add_argument('--out', default=str(Path(__file__).parent / 'results'), help='folder for the markdown/json results')
     p.add_argument('--_one', help=argparse.SUPPRESS)
     a = p.parse_args(argv)
@@ -125,12 +126,13 @@ def main(argv=None):
     dev = torch.device(a.device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     presets = a.presets or (['tiny', 'small', 'paper'] if dev.type == 'cuda' else ['tiny'])  # small: ~1 min per step on 2 CPU cores
     compiles = {'no': [False], 'yes': [True], 'both': [False, True]}[a.compile or ('both' if dev.type == 'cuda' else 'no')]
+    precisions = {'bf16': [True], 'fp32': [False], 'both': [False, True]}[a.precision or ('bf16' if dev.type == 'cuda' else 'both')]
     rows = []
     for preset in presets:
-        for c in compiles:
-            args = dict(preset=preset, device=str(dev), batch=a.batch_size or BATCH[dev.type][preset], bf16=not a.no_bf16,
+        for c, bf16 in [(c, b) for c in compiles for b in precisions]:
+            args = dict(preset=preset, device=str(dev), batch=a.batch_size or BATCH[dev.type][preset], bf16=bf16,
                         compile_=c, steps=a.steps, warmup=a.warmup)
-            print(f'{preset} compile={c} batch={args["batch"]} ...', flush=True)
+            print(f'{preset} compile={c} bf16={bf16} batch={args["batch"]} ...', flush=True)
             r = _child(args)
             if r is None: continue
             if dev.type == 'cuda': r['mfu'] = r['model_tflops'] / a.peak_tflops

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #6a238a90
 from __future__ import annotations
-import json, os, random
+import json, os, random, warnings
 from dataclasses import dataclass, field, fields, asdict, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -12,11 +12,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+# tqdm.auto warns "IProgress not found" in a notebook without ipywidgets, then draws its text bar anyway: keep pages clean
+warnings.filterwarnings('ignore', message='IProgress not found')
+
 # %% auto #0
 __all__ = ['ENCODEC_SR', 'ENCODEC_FRAME_RATE', 'ENCODEC_V', 'PRESETS', 'FIG_STYLE', 'TorchStackError', 'check_torch_stack',
            'AudioConfig', 'VisualConfig', 'ModelConfig', 'MaskConfig', 'DecodeConfig', 'TrainConfig', 'FinetuneConfig',
-           'VABConfig', 'get_config', 'get_device', 'seed_everything', 'autocast', 'log_mel', 'show_spec',
-           'show_tokens', 'show_frames', 'mp3_bytes', 'audio_player', 'set_style']
+           'VABConfig', 'get_config', 'get_device', 'seed_everything', 'cpu_has_bf16', 'autocast', 'log_mel',
+           'show_spec', 'show_tokens', 'show_frames', 'mp3_bytes', 'audio_player', 'set_style']
 
 # %% ../nbs/00_core.ipynb #82f39aa8
 class TorchStackError(ImportError):
@@ -152,7 +155,7 @@ class TrainConfig:
     batch_size: int = 32         # clips per step, summed over all processes
     grad_accum: int = 1          # micro-batches per optimiser step
     grad_clip: float = 1.0       # max gradient norm [ours]
-    bf16: bool = True            # bf16 autocast, on CUDA only
+    bf16: bool = True            # bf16 autocast in training steps: on CUDA, and on CPUs with native bf16 (1.6x faster steps on 2 cores, see 04) [ours]
     compile: bool = False        # torch.compile the model
     seed: int = 0
     log_every: int = 10
@@ -257,7 +260,7 @@ def get_config(preset: str = 'tiny', **overrides) -> VABConfig:
 
 # %% ../nbs/00_core.ipynb #950c09fe
 def get_device(device: str | None = None) -> torch.device:  # 'cpu', 'cuda:1', 'mps' ...; None or 'auto': the best available
-    "The device to use: `device` if given, else CUDA, else MPS (Apple), else CPU. bf16 autocast and torch.compile are CUDA-only here."
+    "The device to use: `device` if given, else CUDA, else MPS (Apple), else CPU."
     if device not in (None, 'auto'): return torch.device(device)
     if torch.cuda.is_available(): return torch.device('cuda')
     return torch.device('mps' if torch.backends.mps.is_available() else 'cpu')
@@ -266,10 +269,16 @@ def seed_everything(seed: int = 0):
     "Seed Python, NumPy and torch (all devices)."
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
 
-def autocast(device: torch.device | str, enabled: bool = True):
-    "bf16 autocast on CUDA; a no-op context elsewhere."
+def cpu_has_bf16() -> bool:
+    "Does this CPU compute bf16 natively (AVX512-BF16 or AMX)? Elsewhere bf16 is emulated and slower than fp32."
+    return any(getattr(torch.cpu, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
+
+def autocast(device: torch.device | str, enabled: bool = True,
+             cpu: bool = False):  # also on CPUs with native bf16: training steps only [ours]
+    "bf16 autocast on CUDA (and, with `cpu=True`, on a CPU that has native bf16); a no-op context elsewhere."
     dev = torch.device(device)
-    return torch.autocast('cuda', dtype=torch.bfloat16, enabled=enabled and dev.type == 'cuda')
+    on = enabled and (dev.type == 'cuda' or (cpu and dev.type == 'cpu' and cpu_has_bf16()))
+    return torch.autocast('cuda' if dev.type == 'cuda' else 'cpu', dtype=torch.bfloat16, enabled=on)
 
 # %% ../nbs/00_core.ipynb #7702817e
 import matplotlib.pyplot as plt

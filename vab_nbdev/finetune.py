@@ -188,7 +188,7 @@ def _run_config(out_dir: Path, ft: FinetuneConfig | None, steps: int | None, res
 def _contrastive_step(model: ContrastiveVAB, opt, sched, codes, feats, tc: TrainConfig) -> dict:
     "One AdamW step on the InfoNCE loss of a batch -> dict(loss, scale)."
     dev = next(model.parameters()).device
-    with autocast(dev, tc.bf16): loss = model.loss(codes.to(dev), feats.to(dev))
+    with autocast(dev, tc.bf16, cpu=True): loss = model.loss(codes.to(dev), feats.to(dev))
     loss.backward()
     if tc.grad_clip: torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], tc.grad_clip)
     opt.step(); sched.step(); opt.zero_grad(set_to_none=True)

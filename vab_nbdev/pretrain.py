@@ -128,7 +128,7 @@ def train_step(net: nn.Module,      # the model (possibly DDP-wrapped and/or com
         mb = {k: v.to(dev, non_blocking=True) for k, v in _split(shard, tc.grad_accum, i).items()}
         sync = world == 1 or i == tc.grad_accum - 1
         with (nullcontext() if sync else net.no_sync()):
-            with autocast(dev, tc.bf16): logits = net(mb['inputs'], mb['feats'], mb['drop'], mb.get('n_valid'))
+            with autocast(dev, tc.bf16, cpu=True): logits = net(mb['inputs'], mb['feats'], mb['drop'], mb.get('n_valid'))
             loss = masked_loss(logits, mb['targets'], mb['mask'], cfg.mask.label_smoothing, normalizer=n_total)
             (loss * world).backward()
         stats += torch.stack([loss.detach(), ((logits.argmax(-1) == mb['targets']) & mb['mask']).sum().float()])
@@ -480,7 +480,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--resume', action='store_true', help='continue exactly from OUT/latest (starts afresh if there is none)')
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: cuda if available)')
     p.add_argument('--compile', action='store_true', help='torch.compile the model')
-    p.add_argument('--no-bf16', action='store_true', help='disable bf16 autocast on CUDA (it is never used on CPU)')
+    p.add_argument('--no-bf16', action='store_true', help='disable bf16 autocast (CUDA, and CPUs with native bf16) in training steps')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     return p
 
@@ -521,6 +521,7 @@ def make_toy_checkpoint(out=None,               # destination folder (default: `
     out = Path(out or toy_checkpoint_dir()); tmp = None if work else tempfile.TemporaryDirectory()
     work = Path(work or tmp.name)
     cfg = get_config('tiny'); cfg.train.seed = TOY_DATA['seed']
+    cfg.train.bf16 = False  # fp32, as the shipped file was made: bf16 runs only on CPUs that have it, so it would differ by machine
     cfg.train.max_steps = cfg.train.ckpt_every = cfg.train.eval_every = steps
     cache = prepare_toy(work / 'toy', cfg, progress=progress, **TOY_DATA)
     t0 = time.time(); res = pretrain(cfg, cache, work / 'run', resume=True, progress=progress)
