@@ -6,9 +6,9 @@ from vab_nbdev.core import AudioConfig, get_config
 from vab_nbdev import audio_tokenizers as at
 
 def test_dac_config_is_derived_from_the_codec():
-    a = AudioConfig(kind='dac', sample_rate=1, frame_rate=1.0, K=1, V=1)  # typed values are overridden
+    a = AudioConfig(kind='dac', sample_rate=1, frame_rate=1.0, V=1)  # typed rates and V are overridden by the codec's
     assert (a.sample_rate, a.frame_rate, a.hop_length, a.K, a.V, a.n_frames(10)) == (16_000, 50.0, 320, 12, 1024, 500)
-    assert AudioConfig(kind='dac', n_codebooks=3).K == 3
+    assert AudioConfig(kind='dac', K=3).K == 3 and AudioConfig(kind='dac', K=None).K == 12
     assert get_config('small', audio=AudioConfig(kind='dac')).T == 500  # the paper's grid for 10 s
 
 def test_missing_package_says_how_to_install(monkeypatch):

@@ -383,13 +383,12 @@ class DACTokenizer(AudioTokenizer):
     "DAC's 16 kHz codec (the paper's VAB-DAC): 50 Hz frames, V = 1024, K = `n_codebooks` of 12; built on first use."
     kind = 'dac'
     def __init__(self,
-                 n_codebooks: int | None = None,  # codebooks used, 1..12 (default: `AudioConfig.n_codebooks`, all 12)
+                 n_codebooks: int | None = None,  # K: codebooks used, 1..12 (default: all 12)
                  pretrained: bool = True,  # False: random (seeded) weights, for tests
                  checkpoint_dir: str | None = None,  # folder holding weights_16khz_8kbps_0.0.5.pth (see `dac_search_paths`)
                  device: str | None = None):  # where the codec runs (default `get_device()`); outputs follow the input's device
         if not _has_dac(): raise ImportError(_DAC_MISSING)
-        n = AudioConfig.n_codebooks if n_codebooks is None else int(n_codebooks)
-        self.cfg = AudioConfig(kind='dac', n_codebooks=n, checkpoint_dir=None if checkpoint_dir is None else str(checkpoint_dir))
+        self.cfg = AudioConfig(kind='dac', K=n_codebooks, checkpoint_dir=None if checkpoint_dir is None else str(checkpoint_dir))
         self.pretrained, self.device, self._model = pretrained, get_device(device), None
 
     @property
@@ -414,7 +413,7 @@ class DACTokenizer(AudioTokenizer):
     def _state(self): return dict(pretrained=self.pretrained)
     @classmethod
     def _from_saved(cls, cfg, state, **kw):
-        return cls(cfg.n_codebooks, state['pretrained'], kw.pop('checkpoint_dir', cfg.checkpoint_dir), **kw)
+        return cls(cfg.K, state['pretrained'], kw.pop('checkpoint_dir', cfg.checkpoint_dir), **kw)
 
 # %% ../nbs/02a_audio_tokenizers.ipynb #c18897f8
 def build_audio_tokenizer(cfg: AudioConfig,  # `cfg.audio` of a `VABConfig`
@@ -422,5 +421,5 @@ def build_audio_tokenizer(cfg: AudioConfig,  # `cfg.audio` of a `VABConfig`
     "The tokenizer `cfg.kind` names: an unfitted `MelRVQTokenizer` ('rvq'), or an `EncodecTokenizer` ('encodec') or `DACTokenizer` ('dac'), not loaded yet."
     if cfg.kind == 'rvq': return MelRVQTokenizer(cfg, **kw)
     if cfg.kind == 'encodec': return EncodecTokenizer(cfg.bandwidth, checkpoint_dir=cfg.checkpoint_dir, **kw)
-    if cfg.kind == 'dac': return DACTokenizer(cfg.n_codebooks, checkpoint_dir=cfg.checkpoint_dir, **kw)
+    if cfg.kind == 'dac': return DACTokenizer(cfg.K, checkpoint_dir=cfg.checkpoint_dir, **kw)
     raise ValueError(f"unknown audio tokenizer kind {cfg.kind!r}")
