@@ -16,10 +16,11 @@ import torch
 warnings.filterwarnings('ignore', message='IProgress not found')
 
 # %% auto #0
-__all__ = ['ENCODEC_SR', 'ENCODEC_FRAME_RATE', 'ENCODEC_V', 'PRESETS', 'FIG_STYLE', 'TorchStackError', 'check_torch_stack',
-           'AudioConfig', 'VisualConfig', 'ModelConfig', 'MaskConfig', 'DecodeConfig', 'TrainConfig', 'FinetuneConfig',
-           'VABConfig', 'get_config', 'get_device', 'seed_everything', 'cpu_has_bf16', 'autocast', 'log_mel',
-           'show_spec', 'show_tokens', 'show_frames', 'mp3_bytes', 'audio_player', 'set_style']
+__all__ = ['ENCODEC_SR', 'ENCODEC_FRAME_RATE', 'ENCODEC_V', 'DAC_SR', 'DAC_HOP', 'DAC_V', 'DAC_K', 'PRESETS', 'FIG_STYLE',
+           'TorchStackError', 'check_torch_stack', 'AudioConfig', 'VisualConfig', 'ModelConfig', 'MaskConfig',
+           'DecodeConfig', 'TrainConfig', 'FinetuneConfig', 'VABConfig', 'get_config', 'get_device', 'seed_everything',
+           'cpu_has_bf16', 'autocast', 'log_mel', 'show_spec', 'show_tokens', 'show_frames', 'mp3_bytes',
+           'audio_player', 'set_style']
 
 # %% ../nbs/00_core.ipynb #82f39aa8
 class TorchStackError(ImportError):
@@ -45,26 +46,32 @@ check_torch_stack()
 
 # %% ../nbs/00_core.ipynb #95e882de
 ENCODEC_SR, ENCODEC_FRAME_RATE, ENCODEC_V = 24_000, 75.0, 1024  # the `encodec` package's 24 kHz model
+DAC_SR, DAC_HOP, DAC_V, DAC_K = 16_000, 320, 1024, 12  # DAC's 16 kHz model: hop 2*4*5*8 = 320 samples (50 Hz), 12 codebooks of 1024 [paper: 12 codebooks]
 
 @dataclass
 class AudioConfig:
     "How audio becomes tokens: the codec, its rate, K codebooks of V entries."
-    kind: str = 'rvq'           # 'rvq' (offline mel residual k-means, [ours]) or 'encodec' (the real codec)
+    kind: str = 'rvq'           # 'rvq' (offline mel residual k-means, [ours]), 'encodec' or 'dac' (the real codecs)
     sample_rate: int = 16_000   # Hz the tokenizer works at
     frame_rate: float = 50.0    # token frames per second (the paper's grid is 50 Hz [paper])
-    K: int = 4                  # codebooks per frame (the paper's Encodec variant uses 4 [follow-up])
+    K: int | None = None        # codebooks per frame: rvq 4 when None (the paper's Encodec variant uses 4 [follow-up]); encodec: from `bandwidth`; dac: 1..12, None = all 12 (VAB-DAC [paper])
     V: int = 64                 # entries per codebook (EnCodec fixes 1024; 64 for the offline tokenizer, so the tiny model learns in minutes [ours])
     n_mels: int = 64            # mel bands of the offline tokenizer
     n_fft: int = 1024           # FFT size of the offline tokenizer
     db_range: float = 60.0      # offline tokenizer: log-mel floored this far below the loudest training frame; 60 dB keeps room tone and consonants (45 dB made silence one token but capped speech, see 02a) [ours]
     bandwidth: float = 3.0      # EnCodec kbps: 1.5/3/6/12/24 -> K = 2/4/8/16/32 (3 kbps -> K = 4 [ours])
-    checkpoint_dir: str | None = None  # local folder with EnCodec weights (else $VAB_ENCODEC_DIR, else the torch hub cache)
+    checkpoint_dir: str | None = None  # local folder with the codec's weights (EnCodec: else $VAB_ENCODEC_DIR, else the torch hub cache; DAC: else $VAB_DAC_WEIGHTS, else DAC's cache)
 
     def __post_init__(self):
         if self.kind == 'encodec':  # the codec fixes these; derive them instead of trusting typed values
             self.sample_rate, self.frame_rate, self.V = ENCODEC_SR, ENCODEC_FRAME_RATE, ENCODEC_V
             self.K = int(round(self.bandwidth / 0.75))
-        elif self.kind != 'rvq': raise ValueError(f"AudioConfig.kind must be 'rvq' or 'encodec', got {self.kind!r}")
+        elif self.kind == 'dac':  # K stays a choice: the first K of the codec's 12 residual levels
+            K = DAC_K if self.K is None else int(self.K)
+            if not 1 <= K <= DAC_K: raise ValueError(f"DAC 16 kHz has {DAC_K} codebooks: K must be 1..{DAC_K}, got {K}")
+            self.sample_rate, self.frame_rate, self.V, self.K = DAC_SR, DAC_SR / DAC_HOP, DAC_V, K
+        elif self.kind == 'rvq': self.K = 4 if self.K is None else self.K
+        else: raise ValueError(f"AudioConfig.kind must be 'rvq', 'encodec' or 'dac', got {self.kind!r}")
 
     @property
     def hop_length(self) -> int:
