@@ -333,7 +333,7 @@ class CachedClips(torch.utils.data.Dataset):
         splits = [x for s in index['shards'] for x in s['splits']]
         keep = [split is None or x == split or (x is None and split == 'train') for x in splits]
         self.rows = torch.tensor([i for i, k in enumerate(keep) if k], dtype=torch.long)  # this split's rows in the whole cache
-        self.starts = torch.tensor([0] + [s['n'] for s in index['shards']]).cumsum(0)[:-1]  # first row of each shard
+        self.starts = torch.tensor([0] + [len(s['ids']) for s in index['shards']]).cumsum(0)[:-1]  # first row of each shard
         self.ids = [i for s in index['shards'] for i in s['ids']]; self.ids = [self.ids[r] for r in self.rows.tolist()]
         self.splits = [splits[r] for r in self.rows.tolist()]
         self._open()
