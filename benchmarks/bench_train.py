@@ -60,11 +60,11 @@ def run_one(preset: str, device: str, batch: int, bf16: bool, compile_: bool, st
     sched = make_scheduler(opt, cfg.train)
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     t_compile = time.perf_counter()
-    for _ in range(warmup): train_step(net, opt, sched, draw_batch(data, cfg, g), cfg)
+    for s in range(warmup): train_step(net, opt, sched, draw_batch(data, cfg, s), cfg)
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
     t_warm, times = time.perf_counter() - t_compile, []
-    for _ in range(steps):
-        batch_ = draw_batch(data, cfg, g)
+    for s in range(warmup, warmup + steps):
+        batch_ = draw_batch(data, cfg, s)
         t0 = time.perf_counter(); train_step(net, opt, sched, batch_, cfg)
         if dev.type == 'cuda': torch.cuda.synchronize(dev)
         times.append(time.perf_counter() - t0)

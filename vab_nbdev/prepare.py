@@ -23,8 +23,8 @@ from .visual_encoders import VisualEncoder, build_visual_encoder
 
 # %% auto #0
 __all__ = ['FORMAT', 'VERSION', 'DATA_KEYS', 'MIN_AUDIO_SECONDS', 'CacheMismatchError', 'clip_key', 'list_clips', 'plan_shards',
-           'BadClip', 'rms_db', 'read_checked', 'tokenizer_fingerprint', 'config_diff', 'prepare', 'load_cache',
-           'load_cache_tokenizer', 'CachedClips', 'prepare_toy', 'main']
+           'BadClip', 'rms_db', 'read_checked', 'tokenizer_fingerprint', 'config_diff', 'prepare', 'cache_config',
+           'CachedClips', 'load_cache', 'load_cache_tokenizer', 'prepare_toy', 'main']
 
 # %% ../nbs/02c_prepare.ipynb #8602fd9f
 FORMAT, VERSION = 'vab-cache', 1
@@ -304,37 +304,77 @@ def _index_of(out_dir: Path) -> dict:
     if not index.get('complete'): raise CacheMismatchError(f"{out_dir}: the cache is incomplete; rerun vab_prepare to finish it")
     return index
 
+def cache_config(out_dir) -> VABConfig:
+    "The config a cache was made with, from its `index.json` alone (no shard is read)."
+    return VABConfig.from_dict(_index_of(out_dir)['config'])
+
+_DTYPES = dict(I16=torch.int16, I32=torch.int32, I64=torch.int64, F16=torch.float16, BF16=torch.bfloat16, F32=torch.float32)
+
+def _map_safetensors(path) -> dict:
+    "Every tensor of a safetensors file, memory-mapped read-only: a page is read from disk only when it is touched."
+    with open(path, 'rb') as f: n = int.from_bytes(f.read(8), 'little'); head = json.loads(f.read(n))  # 8-byte length, JSON header
+    raw = torch.from_file(str(path), shared=False, size=os.path.getsize(path), dtype=torch.uint8)  # the whole file, mapped
+    out = {}
+    for k, h in head.items():
+        if k == '__metadata__': continue
+        a, b = h['data_offsets']
+        t, dt = raw[8 + n + a:8 + n + b], _DTYPES[h['dtype']]
+        if t.storage_offset() % dt.itemsize: t = t.clone()  # unaligned (never in files safetensors writes): copy
+        out[k] = t.view(dt).view(h['shape'])
+    return out
+
+# %% ../nbs/02c_prepare.ipynb #fc7cca66
+class CachedClips(torch.utils.data.Dataset):
+    "A cache (or one split), memory-mapped: a Dataset of dict(codes (K, T) long, feats (F, D) float32, label, id); `take` reads a batch."
+    def __init__(self, out_dir, split: str | None = None):  # the cache folder; keep only this split (no split counts as 'train')
+        self.out_dir, index = Path(out_dir), _index_of(out_dir)
+        self.cfg, self.classes = VABConfig.from_dict(index['config']), index['classes']
+        self.files = [self.out_dir / s['file'] for s in index['shards']]
+        splits = [x for s in index['shards'] for x in s['splits']]
+        keep = [split is None or x == split or (x is None and split == 'train') for x in splits]
+        self.rows = torch.tensor([i for i, k in enumerate(keep) if k], dtype=torch.long)  # this split's rows in the whole cache
+        self.starts = torch.tensor([0] + [len(s['ids']) for s in index['shards']]).cumsum(0)[:-1]  # first row of each shard
+        self.ids = [i for s in index['shards'] for i in s['ids']]; self.ids = [self.ids[r] for r in self.rows.tolist()]
+        self.splits = [splits[r] for r in self.rows.tolist()]
+        self._open()
+    def _open(self):
+        self.shards = [_map_safetensors(f) for f in self.files]
+        T = self.shards[0]['codes'].shape[-1]  # caches written before `n_valid` existed hold full-length clips only
+        nv = [s['n_valid'].long() if 'n_valid' in s else torch.full((len(s['labels']),), T) for s in self.shards]
+        self.n_valid, self.labels = torch.cat(nv)[self.rows], torch.cat([s['labels'] for s in self.shards]).long()[self.rows]
+        self.padded = bool((self.n_valid < T).any())  # some clips' audio ends early
+    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k != 'shards'}  # workers re-map, never copy
+    def __setstate__(self, d): self.__dict__.update(d); self._open()
+    def __len__(self): return len(self.rows)
+    def take(self, i: torch.Tensor,  # (B,) positions in this split
+             keys=('codes', 'feats')) -> dict:  # the tensors to read
+        "codes (B, K, T) and feats (B, F, D) as stored (int16, float16), n_valid (B,) and labels (B,) long of clips `i`."
+        i = torch.as_tensor(i, dtype=torch.long); rows = self.rows[i]
+        shard = torch.searchsorted(self.starts, rows, right=True) - 1  # the shard holding each row
+        out = {}
+        for name in keys:
+            x = torch.empty((len(rows), *self.shards[0][name].shape[1:]), dtype=self.shards[0][name].dtype)
+            for s in shard.unique().tolist():
+                sel = shard == s
+                x[sel] = self.shards[s][name][rows[sel] - self.starts[s]]  # reads only these rows' pages
+            out[name] = x
+        return dict(out, n_valid=self.n_valid[i], labels=self.labels[i])
+    def __getitem__(self, i):
+        d = self.take([i])
+        return dict(codes=d['codes'][0].long(), feats=d['feats'][0].float(), label=d['labels'][0], id=self.ids[i])
+
 def load_cache(out_dir,  # a cache folder written by `prepare`
                split: str | None = None,  # keep only this split ('train', 'test'; clips without one count as 'train'); None: all
               ) -> dict:
-    "codes (N, K, T) long, feats (N, F, D) float32, labels (N,) long, ids, splits, classes and cfg of a cache."
-    out_dir = Path(out_dir); index = _index_of(out_dir)
-    cfg = VABConfig.from_dict(index['config'])
-    parts = [load_file(str(out_dir / s['file'])) for s in index['shards']]
-    ids = [i for s in index['shards'] for i in s['ids']]; splits = [x for s in index['shards'] for x in s['splits']]
-    keep = torch.tensor([split is None or x == split or (x is None and split == 'train') for x in splits], dtype=torch.bool)  # a folder's clips (no split) train
-    codes = torch.cat([p['codes'] for p in parts]).long()[keep]
-    feats = torch.cat([p['feats'] for p in parts]).float()[keep]
-    labels = torch.cat([p['labels'] for p in parts]).long()[keep]
-    T = codes.shape[-1]  # caches written before `n_valid` existed hold full-length clips only
-    n_valid = torch.cat([p['n_valid'].long() if 'n_valid' in p else torch.full((len(p['labels']),), T) for p in parts])[keep] if parts else torch.zeros(0, dtype=torch.long)
-    return dict(codes=codes, feats=feats, labels=labels, n_valid=n_valid, ids=[i for i, k in zip(ids, keep) if k],
-                splits=[x for x, k in zip(splits, keep) if k], classes=index['classes'], cfg=cfg)
+    "codes (N, K, T) long, feats (N, F, D) float32, labels (N,) long, ids, splits, classes and cfg of a cache, in memory."
+    ds = CachedClips(out_dir, split); d = ds.take(torch.arange(len(ds)))
+    return dict(codes=d['codes'].long(), feats=d['feats'].float(), labels=ds.labels, n_valid=ds.n_valid, ids=ds.ids,
+                splits=ds.splits, classes=ds.classes, cfg=ds.cfg)
 
 def load_cache_tokenizer(out_dir) -> AudioTokenizer:
     "The audio tokenizer that made a cache's codes."
     _index_of(out_dir)
     return load_audio_tokenizer(Path(out_dir) / 'tokenizer.pt')
-
-class CachedClips(torch.utils.data.Dataset):
-    "A cache as a Dataset of dict(codes (K, T) long, feats (F, D) float32, label, id)."
-    def __init__(self, out_dir, split: str | None = None):  # the cache folder; keep only this split
-        self.data = load_cache(out_dir, split)
-        self.cfg, self.classes = self.data['cfg'], self.data['classes']
-    def __len__(self): return len(self.data['ids'])
-    def __getitem__(self, i):
-        d = self.data
-        return dict(codes=d['codes'][i], feats=d['feats'][i], label=d['labels'][i], id=d['ids'][i])
 
 # %% ../nbs/02c_prepare.ipynb #a4c1f489
 def prepare_toy(out_dir,  # folder for `media/` (mp4s + manifest) and `cache/`

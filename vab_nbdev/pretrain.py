@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn as nn
@@ -19,16 +20,16 @@ from tqdm.auto import tqdm
 
 from .core import VABConfig, MaskConfig, TrainConfig, PRESETS, get_config, get_device, autocast
 from .model import VAB
-from .prepare import load_cache, load_cache_tokenizer, prepare, prepare_toy
+from .prepare import CachedClips, cache_config, load_cache, load_cache_tokenizer, prepare, prepare_toy
 
 # %% auto #0
 __all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch',
            'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
            'masked_accuracy', 'unigram_nll', 'unigram_token_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate',
            'copy_neighbour', 'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError',
-           'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint', 'load_model', 'load_split', 'pretrain',
-           'config_for_cache', 'main', 'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache',
-           'toy_test_set']
+           'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint', 'load_model', 'load_split', 'open_split',
+           'batch_loader', 'heldout_masks', 'evaluate_shard', 'pretrain', 'config_for_cache', 'main',
+           'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache', 'toy_test_set']
 
 # %% ../nbs/04_pretrain.ipynb #023516f0
 def _rand(shape, generator=None, device=None, dtype=torch.float32):
@@ -80,16 +81,36 @@ def masked_loss(logits: torch.Tensor,      # (B, K, T, V)
     return ce / (mask.sum() if normalizer is None else normalizer)
 
 # %% ../nbs/04_pretrain.ipynb #36bf7a0f
-def draw_batch(data: dict,            # dict(codes (N,K,T) long, feats (N,F,Dv) float) on the CPU
+_BATCH, _MASK, _DROPOUT = 0, 1, 2  # the random streams of a step [ours]
+
+def _seed(*parts: int) -> int:
+    "A 64-bit seed from integers such as (seed, stream, step): nearby inputs give unrelated streams."
+    return int(np.random.SeedSequence(parts).generate_state(1, np.uint64)[0])
+
+def _take(data, idx: torch.Tensor, keys=('codes', 'feats')) -> dict:
+    "`keys` (as stored) and n_valid (only when some clip is padded) of clips `idx` of a dict of tensors or a `CachedClips`."
+    if not isinstance(data, CachedClips): return {k: data[k][idx] for k in (*keys, 'n_valid') if k in data}
+    d = data.take(idx, keys)
+    return dict({k: d[k] for k in keys}, **(dict(n_valid=d['n_valid']) if data.padded else {}))
+
+def _len(data) -> int: return len(data) if isinstance(data, CachedClips) else len(data['codes'])
+
+def draw_batch(data,                 # dict(codes (N,K,T), feats (N,F,Dv)[, n_valid]) in memory, or a memory-mapped `CachedClips`
                cfg: VABConfig,
-               generator) -> dict:    # CPU torch.Generator: the only source of randomness of a batch
-    "One global batch: `cfg.train.batch_size` clips, their masked inputs and condition-dropout flags."
-    N, B = len(data['codes']), cfg.train.batch_size
-    idx = torch.randperm(N, generator=generator)[:B] if B <= N else torch.randint(N, (B,), generator=generator)
-    codes, nv = data['codes'][idx], (data['n_valid'][idx] if 'n_valid' in data else None)
-    inputs, mask = mask_tokens(codes, sample_mask_ratio(B, cfg.mask, generator), cfg.model.V, generator, nv)
-    drop = _rand(B, generator) < cfg.mask.cond_drop
-    return dict(inputs=inputs, targets=codes, mask=mask, feats=data['feats'][idx], drop=drop, **({} if nv is None else dict(n_valid=nv)))
+               step: int,            # the optimiser step: with cfg.train.seed, the only source of randomness of the batch
+               rank: int = 0, world: int = 1) -> dict:  # build only the rank-th of `world` slices of the global batch
+    "This process's slice of step `step`'s global batch (`cfg.train.batch_size` clips): masked inputs, targets, features, condition-dropout flags."
+    N, B, seed = _len(data), cfg.train.batch_size, cfg.train.seed
+    g = torch.Generator().manual_seed(_seed(seed, _BATCH, step))
+    idx = torch.randperm(N, generator=g)[:B] if B <= N else torch.randint(N, (B,), generator=g)
+    ratio, drop = sample_mask_ratio(B, cfg.mask, g), _rand(B, g) < cfg.mask.cond_drop
+    mine = torch.arange(B).tensor_split(world)[rank]            # this process's places j in the global batch
+    d = _take(data, idx[mine]); codes, nv = d['codes'].long(), d.get('n_valid')
+    masked = [mask_tokens(codes[i:i + 1], ratio[j:j + 1], cfg.model.V, torch.Generator().manual_seed(_seed(seed, _MASK, step, j)),
+                          None if nv is None else nv[i:i + 1]) for i, j in enumerate(mine.tolist())]  # clip j's mask: from (seed, step, j)
+    inputs, mask = (torch.cat(x) for x in zip(*masked))
+    return dict(inputs=inputs, targets=codes, mask=mask, feats=d['feats'].float(), drop=drop[mine],
+                **({} if nv is None else dict(n_valid=nv.long())))
 
 def _split(batch: dict, n: int, i: int) -> dict:
     "The i-th of n near-equal slices of a batch (along clips)."
@@ -117,15 +138,16 @@ def make_scheduler(opt, tc: TrainConfig) -> torch.optim.lr_scheduler.LambdaLR:
 # %% ../nbs/04_pretrain.ipynb #5ae94da9
 def train_step(net: nn.Module,      # the model (possibly DDP-wrapped and/or compiled)
                opt, sched,          # optimizer and LambdaLR
-               batch: dict,         # a global batch from `draw_batch` (CPU tensors)
+               batch: dict,         # this process's slice of a global batch, from `draw_batch` (CPU tensors)
                cfg: VABConfig,
-               rank: int = 0, world: int = 1) -> dict:  # this process and the number of processes
+               world: int = 1) -> dict:  # the number of processes
     "One optimiser step -> dict(loss, acc) over the global batch's masked tokens."
     tc, dev = cfg.train, next(net.parameters()).device
-    n_total = batch['mask'].sum().item()
-    shard, stats = _split(batch, world, rank), torch.zeros(2, device=dev)
+    n_total = batch['mask'].sum().to(dev)   # masked tokens in this slice ...
+    if world > 1: dist.all_reduce(n_total)  # ... and in the global batch
+    n_total, stats = n_total.item(), torch.zeros(2, device=dev)
     for i in range(tc.grad_accum):
-        mb = {k: v.to(dev, non_blocking=True) for k, v in _split(shard, tc.grad_accum, i).items()}
+        mb = {k: v.to(dev, non_blocking=True) for k, v in _split(batch, tc.grad_accum, i).items()}
         sync = world == 1 or i == tc.grad_accum - 1
         with (nullcontext() if sync else net.no_sync()):
             with autocast(dev, tc.bf16, cpu=True): logits = net(mb['inputs'], mb['feats'], mb['drop'], mb.get('n_valid'))
@@ -344,19 +366,9 @@ def load_model(path, device=None) -> tuple[VAB, VABConfig]:
     model.load_state_dict(ck['weights'])
     return model.to(get_device(device)).eval(), ck['cfg']
 
-# %% ../nbs/04_pretrain.ipynb #686b288c
-def _dist_setup(device) -> tuple[int, int, torch.device, bool]:
-    "(rank, world, device, we_initialised) from torchrun's environment."
-    world, rank = int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))
-    device = get_device(device)
-    if world > 1 and device.type == 'cuda': device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
-    if device.type == 'cuda': torch.cuda.set_device(device)
-    init = world > 1 and not dist.is_initialized()
-    if init: dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
-    return rank, world, device, init
-
+# %% ../nbs/04_pretrain.ipynb #03d10825
 def load_split(cache_dir, split: str, cfg: VABConfig) -> dict | None:
-    "dict(codes, feats) of one split of a cache (or of a dict split -> dict), checked against `cfg.model`; None if empty."
+    "dict(codes, feats) of one split of a cache (or of a dict split -> dict) in memory, checked against `cfg.model`; None if empty."
     d = cache_dir.get(split) if isinstance(cache_dir, dict) else load_cache(cache_dir, split=split)
     if d is None or len(d['codes']) == 0: return None
     codes, feats, m = torch.as_tensor(d['codes']).long(), torch.as_tensor(d['feats']).float(), cfg.model
@@ -368,15 +380,68 @@ def load_split(cache_dir, split: str, cfg: VABConfig) -> dict | None:
     if d.get('n_valid') is not None and (nv := torch.as_tensor(d['n_valid']).long()).lt(m.T).any(): out['n_valid'] = nv  # some clips are padded
     return out
 
+def open_split(cache_dir, split: str, cfg: VABConfig):
+    "One split checked against `cfg.model`: memory-mapped (`CachedClips`) from a cache folder, in memory from a dict split -> dict; None if empty."
+    if isinstance(cache_dir, dict): return load_split(cache_dir, split, cfg)
+    ds = CachedClips(cache_dir, split)
+    if len(ds) == 0: return None
+    m, one, V = cfg.model, ds.take([0]), ds.cfg.audio.V
+    if one['codes'].shape[1:] != (m.K, m.T) or one['feats'].shape[1:] != (m.F, m.d_vis) or V != m.V:
+        raise ValueError(f"{cache_dir} [{split}]: codes {tuple(one['codes'].shape[1:])} (V={V}) / feats {tuple(one['feats'].shape[1:])} "
+                         f"do not fit the model config (K={m.K}, T={m.T}, V={m.V}, F={m.F}, d_vis={m.d_vis})")
+    return ds
+
+# %% ../nbs/04_pretrain.ipynb #08281b8e
+class _Steps(torch.utils.data.Dataset):
+    "Item s: this process's slice of the batch of step `start + s` (`draw_batch`)."
+    def __init__(self, data, cfg, start, end, rank, world):
+        self.data, self.cfg, self.start, self.end, self.rank, self.world = data, cfg, start, end, rank, world
+    def __len__(self): return self.end - self.start
+    def __getitem__(self, s): return draw_batch(self.data, self.cfg, self.start + s, self.rank, self.world)
+
+def batch_loader(data, cfg: VABConfig,
+                 start: int, end: int,    # the steps start, ..., end - 1
+                 rank: int = 0, world: int = 1,
+                 workers: int = 2,        # processes building batches ahead (0: each batch is built when it is needed)
+                 pin: bool = False) -> torch.utils.data.DataLoader:  # page-locked batches, for asynchronous copies to a GPU
+    "The batches of steps start..end-1 in order, built by `workers` processes up to 4 steps ahead each."
+    return torch.utils.data.DataLoader(_Steps(data, cfg, start, end, rank, world), batch_size=None, num_workers=workers,
+                                       pin_memory=pin, prefetch_factor=4 if workers else None)
+
+# %% ../nbs/04_pretrain.ipynb #2c768dc3
+def heldout_masks(data, cfg: VABConfig, seed: int = 0) -> torch.Tensor:
+    "`evaluate`'s fixed masks (N,K,T) bool for a dict or a `CachedClips` (whose codes are read once, as stored)."
+    d = _take(data, torch.arange(_len(data)), keys=('codes',))
+    return eval_mask(d['codes'], cfg, None, seed, d.get('n_valid'))
+
+def _eval_sums(model, data, mask, cfg, rank=0, world=1, chunk=256) -> torch.Tensor:
+    "Summed loss, hits and masked tokens (3,) over this process's share of the clips of `data`, read `chunk` at a time."
+    sums = torch.zeros(3, dtype=torch.float64)
+    for rows in torch.arange(len(mask)).tensor_split(world)[rank].split(chunk):
+        d = _take(data, rows)
+        sums += _masked_eval(model, d['codes'].long(), d['feats'].float(), mask[rows], cfg, n_valid=d.get('n_valid'))
+    return sums
+
+def evaluate_shard(model: VAB, data, mask: torch.Tensor,  # a dict or `CachedClips`; its fixed masks (N,K,T) from `heldout_masks`
+                   cfg: VABConfig, rank: int = 0, world: int = 1) -> dict:
+    "`evaluate` shared out: each of `world` processes scores its share of the clips; the sums are all-reduced."
+    sums = _eval_sums(model, data, mask, cfg, rank, world).to(next(model.parameters()).device)  # NCCL reduces on the GPU
+    if world > 1: dist.all_reduce(sums)
+    loss, correct, n = sums.tolist()
+    return dict(eval_loss=loss / n, eval_acc=correct / n)
+
+# %% ../nbs/04_pretrain.ipynb #686b288c
+def _dist_setup(device) -> tuple[int, int, torch.device, bool]:
+    "(rank, world, device, we_initialised) from torchrun's environment."
+    world, rank = int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))
+    device = get_device(device)
+    if world > 1 and device.type == 'cuda': device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
+    if device.type == 'cuda': torch.cuda.set_device(device)
+    init = world > 1 and not dist.is_initialized()
+    if init: dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
+    return rank, world, device, init
+
 # %% ../nbs/04_pretrain.ipynb #c44a4b78
-def _rng_state(gen) -> dict:
-    return dict(gen=gen.get_state(), torch=torch.get_rng_state(),
-                cuda=torch.stack(torch.cuda.get_rng_state_all()) if torch.cuda.is_available() else None)
-
-def _set_rng_state(gen, s: dict):
-    gen.set_state(s['gen']); torch.set_rng_state(s['torch'])
-    if s.get('cuda') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(list(s['cuda']))
-
 _LOG_FIELDS = ['step', 'loss', 'masked_acc', 'lr', 'tokens_per_s', 'elapsed', 'eval_loss', 'eval_acc']
 
 def _write_log(out_dir: Path, rows: list[dict], append: bool):
@@ -388,22 +453,21 @@ def _write_log(out_dir: Path, rows: list[dict], append: bool):
         if new: w.writeheader()
         w.writerows(rows)
 
-def _save(out_dir: Path, net, cfg, opt, sched, st: dict, gen, keep: int = 2) -> Path:
+def _save(out_dir: Path, net, cfg, opt, sched, st: dict, keep: int = 2) -> Path:
     "Checkpoint `step_XXXXXX/`, point `latest` at it (atomically), keep the newest `keep`."
     p = save_checkpoint(out_dir / f"step_{st['step']:06d}", net, cfg, opt, sched, st['step'],
-                        dict(rng=_rng_state(gen), history=st['history'], elapsed=st['elapsed'], run=st['run']))
+                        dict(history=st['history'], elapsed=st['elapsed'], run=st['run']))
     tmp = out_dir / '.latest.tmp'; tmp.write_text(p.name); os.replace(tmp, out_dir / 'latest')
     for old in sorted(out_dir.glob('step_*'))[:-keep]: shutil.rmtree(old, ignore_errors=True)
     return p
 
 # %% ../nbs/04_pretrain.ipynb #653591ef
-def _start(cfg, out_dir: Path, raw, opt, sched, gen, resume: bool, rank: int) -> dict:
+def _start(cfg, out_dir: Path, raw, opt, sched, resume: bool, rank: int) -> dict:
     "Fresh run state, or the one in out_dir/latest when resuming."
     st = dict(step=0, history=[], elapsed=0.0, run=dict(loss=0.0, acc=0.0, n=0, time=0.0))
     if resume and (out_dir / 'latest').is_file():
         ck = load_checkpoint(out_dir, raw, opt, sched, cfg=cfg)
         st.update(step=ck['step'], history=ck['history'], elapsed=ck['elapsed'], run=ck['run'])
-        _set_rng_state(gen, ck['rng'])
         if rank == 0: _write_log(out_dir, st['history'], append=False); print(f"resumed from {ck['path']} at step {st['step']}")
     elif rank == 0:
         for junk in out_dir.glob('.step_*.tmp-*'): shutil.rmtree(junk, ignore_errors=True)  # a save killed midway
@@ -422,37 +486,40 @@ def _log_row(st: dict, cfg: VABConfig, lr: float) -> dict:
 
 # %% ../nbs/04_pretrain.ipynb #e1f6032f
 def pretrain(cfg: VABConfig,          # the run's config (model sizes must fit the cache)
-             cache_dir,               # `prepare` cache folder (or a dict split -> dict(codes, feats))
+             cache_dir,               # `prepare` cache folder (memory-mapped), or a dict split -> dict(codes, feats) in memory
              out_dir,                 # where log.csv and checkpoints go
              max_steps: int | None = None,  # stop at this step (default cfg.train.max_steps; the schedule always uses cfg.train.max_steps)
              resume: bool = False,    # continue from out_dir/latest if there is one
              device=None,             # default `core.get_device()`; under torchrun each rank takes cuda:LOCAL_RANK
-             progress: bool = True) -> dict:  # show a tqdm bar
+             progress: bool = True,   # show a tqdm bar
+             workers: int = 2) -> dict:  # processes building batches ahead, per rank (0: in the training loop)
     "Pre-train VAB by masked audio-token prediction -> dict(history, checkpoint)."
     rank, world, device, own_pg = _dist_setup(device)
     out_dir, tc = Path(out_dir), cfg.train; out_dir.mkdir(parents=True, exist_ok=True)
-    train, test = load_split(cache_dir, 'train', cfg), load_split(cache_dir, 'test', cfg)
+    train, test = open_split(cache_dir, 'train', cfg), open_split(cache_dir, 'test', cfg)
     if train is None: raise ValueError(f'{cache_dir}: no training clips')
-    torch.manual_seed(tc.seed); gen = torch.Generator().manual_seed(tc.seed)
-    raw = VAB(cfg.model).to(device).train()
+    test_mask = None if test is None else heldout_masks(test, cfg)
+    torch.manual_seed(tc.seed); raw = VAB(cfg.model).to(device).train()  # the same initial weights in every process
     opt = make_optimizer(raw, tc); sched = make_scheduler(opt, tc)
-    st = _start(cfg, out_dir, raw, opt, sched, gen, resume, rank)
+    st = _start(cfg, out_dir, raw, opt, sched, resume, rank)
     net = nn.parallel.DistributedDataParallel(raw, device_ids=[device] if device.type == 'cuda' else None) if world > 1 else raw
     if tc.compile: net = torch.compile(net)
-    end, ckpt = max_steps or tc.max_steps, None
+    end, ckpt, t0 = max_steps or tc.max_steps, None, time.perf_counter()
     bar = tqdm(total=end, initial=st['step'], disable=not progress or rank != 0, desc='pretrain')
-    while st['step'] < end:
-        t0, lr = time.perf_counter(), sched.get_last_lr()[0]
-        out = train_step(net, opt, sched, draw_batch(train, cfg, gen), cfg, rank, world)
-        dt = time.perf_counter() - t0; st['step'] += 1; st['elapsed'] += dt
+    for batch in batch_loader(train, cfg, st['step'], end, rank, world, workers, pin=device.type == 'cuda'):
+        lr = sched.get_last_lr()[0]
+        torch.manual_seed(_seed(tc.seed, _DROPOUT, st['step'], rank))  # dropout: its own stream per process and step
+        out = train_step(net, opt, sched, batch, cfg, world)
+        dt = time.perf_counter() - t0; st['step'] += 1; st['elapsed'] += dt  # dt includes any wait for the batch
         st['run'] = {k: v + x for (k, v), x in zip(st['run'].items(), (out['loss'], out['acc'], 1, dt))}
         if st['step'] % tc.log_every == 0 or st['step'] == end:
             row = _log_row(st, cfg, lr)
-            if test is not None and (st['step'] % tc.eval_every == 0 or st['step'] == end): row.update(evaluate(raw, test, cfg))
+            if test is not None and (st['step'] % tc.eval_every == 0 or st['step'] == end):
+                row.update(evaluate_shard(raw, test, test_mask, cfg, rank, world))
             st['history'].append(row)
             if rank == 0: _write_log(out_dir, [row], append=True); bar.set_postfix(loss=f"{row['loss']:.3f}", tok_s=f"{row['tokens_per_s']:.0f}")
-        if rank == 0 and (st['step'] % tc.ckpt_every == 0 or st['step'] == end): ckpt = _save(out_dir, net, cfg, opt, sched, st, gen)
-        bar.update(1)
+        if rank == 0 and (st['step'] % tc.ckpt_every == 0 or st['step'] == end): ckpt = _save(out_dir, net, cfg, opt, sched, st)
+        bar.update(1); t0 = time.perf_counter()
     bar.close()
     if world > 1: dist.barrier()
     if own_pg: dist.destroy_process_group()
@@ -476,7 +543,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--warmup-steps', type=int, help='linear warm-up steps (default: preset)')
     p.add_argument('--log-every', type=int, help='steps between log rows'); p.add_argument('--eval-every', type=int, help='steps between held-out evaluations')
     p.add_argument('--ckpt-every', type=int, help='steps between checkpoints (one is always written at the end)')
-    p.add_argument('--seed', type=int, help='seed of the model init and of the batch/mask generator')
+    p.add_argument('--seed', type=int, help='seed of the model init and of every batch, mask and dropout draw')
+    p.add_argument('--workers', type=int, default=2, help='processes per rank building batches ahead (0: in the training loop; default 2)')
     p.add_argument('--resume', action='store_true', help='continue exactly from OUT/latest (starts afresh if there is none)')
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: cuda if available)')
     p.add_argument('--compile', action='store_true', help='torch.compile the model')
@@ -486,9 +554,8 @@ def _parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/04_pretrain.ipynb #32a6a154
 def config_for_cache(preset: str, cache_dir) -> VABConfig:
-    "The preset's config with the audio/visual settings (and so K, V, T, F, d_vis) of the cache."
-    cfg, c = get_config(preset), load_cache(cache_dir)['cfg']
-    c = VABConfig.from_dict(c) if isinstance(c, dict) else c
+    "The preset's config with the audio/visual settings (and so K, V, T, F, d_vis) of the cache, read from its index.json."
+    cfg, c = get_config(preset), cache_config(cache_dir)
     cfg.audio, cfg.visual, cfg.clip_seconds = c.audio, c.visual, c.clip_seconds
     return cfg.derive()
 
@@ -499,7 +566,7 @@ def main(argv=None):
     for k in ('max_steps', 'batch_size', 'grad_accum', 'lr', 'warmup_steps', 'log_every', 'eval_every', 'ckpt_every', 'seed'):
         if getattr(a, k) is not None: setattr(cfg.train, k, getattr(a, k))
     cfg.train.compile, cfg.train.bf16 = a.compile or cfg.train.compile, cfg.train.bf16 and not a.no_bf16
-    res = pretrain(cfg, a.cache, a.out, max_steps=a.stop_at, resume=a.resume, device=a.device, progress=not a.quiet)
+    res = pretrain(cfg, a.cache, a.out, max_steps=a.stop_at, resume=a.resume, device=a.device, progress=not a.quiet, workers=a.workers)
     if int(os.environ.get('RANK', 0)) == 0 and res['history']:
         print(json.dumps(dict(checkpoint=str(res['checkpoint']), **{k: v for k, v in res['history'][-1].items() if v != ''})))
 
