@@ -18,7 +18,7 @@ import torch.nn.functional as F_
 from safetensors.torch import save_file, load_file
 from tqdm.auto import tqdm
 
-from .core import VABConfig, MaskConfig, TrainConfig, PRESETS, get_config, get_device, autocast
+from .core import VABConfig, MaskConfig, TrainConfig, PRESETS, get_config, get_device, autocast, cpu_has_bf16
 from .model import VAB
 from .prepare import CachedClips, cache_config, load_cache, load_cache_tokenizer, prepare, prepare_toy
 
@@ -588,7 +588,6 @@ def make_toy_checkpoint(out=None,               # destination folder (default: `
     out = Path(out or toy_checkpoint_dir()); tmp = None if work else tempfile.TemporaryDirectory()
     work = Path(work or tmp.name)
     cfg = get_config('tiny'); cfg.train.seed = TOY_DATA['seed']
-    cfg.train.bf16 = False  # fp32, as the shipped file was made: bf16 runs only on CPUs that have it, so it would differ by machine
     cfg.train.max_steps = cfg.train.ckpt_every = cfg.train.eval_every = steps
     cache = prepare_toy(work / 'toy', cfg, progress=progress, **TOY_DATA)
     t0 = time.time(); res = pretrain(cfg, cache, work / 'run', resume=True, progress=progress)
@@ -598,7 +597,7 @@ def make_toy_checkpoint(out=None,               # destination folder (default: `
     save_checkpoint(out, model.half(), cfg, step=cfg.train.max_steps)  # a plain checkpoint (vab_generate, vab_finetune read it), fp16 weights
     load_cache_tokenizer(cache).save(out / 'tokenizer.pt')
     info = dict(command=TOY_COMMAND, data=TOY_DATA, steps=cfg.train.max_steps, train_seconds=round(time.time() - t0, 1),
-                held_out=ev, torch=torch.__version__, config=cfg.to_dict())
+                held_out=ev, torch=torch.__version__, cpu_bf16=cpu_has_bf16(), config=cfg.to_dict())  # cpu_bf16: trained with bf16 autocast on this CPU
     (out / 'info.json').write_text(json.dumps(info, indent=1))
     if tmp: tmp.cleanup()
     return out
