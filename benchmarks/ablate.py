@@ -38,13 +38,14 @@ def probe(root: Path, n: int = 480) -> AudioProbe:
         tr = synth_arrays(n, 0, split='train'); train_probe(tr['audio'], tr['labels'], 16000, len(CLASSES), seed=0).save(p)
     return AudioProbe.load(p)
 
-def judge(model, cfg, cache: Path, dec, emb, n: int, seed: int = 0) -> dict:
+def judge(model, cfg, cache: Path, dec, emb, n: int, seed: int = 0, gen=None) -> dict:
     "Generation scores on the first n test clips (true and mismatched video) with reconstructions and real audio as references."
+    gen = gen or (lambda f, s: generate(model, f, dec, seed=s))  # (feats, seed) -> codes; two_stage.py passes its pair
     te, tok = load_cache(cache, split='test'), load_cache_tokenizer(cache)
     real = synth_arrays(len(te['labels']), 0, split='test')['audio'][:n]
     feats, labels = torch.as_tensor(te['feats']).float()[:n], np.asarray(te['labels'])[:n]
-    t0 = time.time(); g = tok.decode(generate(model, feats, dec, seed=seed)).float().numpy(); sec = (time.time() - t0) / n
-    gm = tok.decode(generate(model, feats[mismatch(labels, seed)], dec, seed=seed)).float().numpy()
+    t0 = time.time(); g = tok.decode(gen(feats, seed)).float().numpy(); sec = (time.time() - t0) / n
+    gm = tok.decode(gen(feats[mismatch(labels, seed)], seed)).float().numpy()
     rec = tok.decode(torch.as_tensor(te['codes'][:n]).long()).float().numpy()
     er, out = emb.embed(real), dict(sec_per_clip=sec)
     for k, w in (('gen', g), ('mismatched', gm), ('reconstruction', rec), ('real', real)):

@@ -119,3 +119,23 @@ def test_any_length_and_stream_copy(setup):
     assert (media_info(out / 'odd.mp4')['width'], media_info(out / 'odd.mp4')['height']) == (854, 478)
     with av.open(str(vids / 'odd.mp4')) as a, av.open(str(out / 'odd.mp4')) as b:
         assert [bytes(q) for q in a.demux(video=0) if q.size] == [bytes(q) for q in b.demux(video=0) if q.size]
+
+
+def test_two_stage(setup):
+    "vab_train --codebooks / --visible-codebooks make a coarse / coarse-to-fine pair; vab_generate --fine runs both stages."
+    from conftest import run_main
+    from vab_nbdev.pretrain import load_model
+    s, r = setup, setup['root']
+    args = ['--batch-size', '4', '--max-steps', '2', '--warmup-steps', '1', '--device', 'cpu', '--quiet']
+    for name, flag in (('coarse', '--codebooks'), ('fine', '--visible-codebooks')):
+        rc, out, err = run_main('pretrain', s['cache'], r / name, *args, flag, 2); assert rc == 0, out + err
+    (coarse, ccfg), (_, fcfg) = load_model(r / 'coarse'), load_model(r / 'fine')
+    assert (ccfg.model.K, ccfg.model.codebooks, ccfg.audio.K) == (2, 2, 4) and (fcfg.model.K, fcfg.mask.visible_codebooks) == (4, 2)
+    out = r / 'out_two_stage'
+    _run(s['cache'], '--checkpoint', r / 'coarse', '--fine', r / 'fine', '--fine-steps', 3, '--out', out, '--split', 'test',
+         '--steps', 4, '--limit', 2, '--device', 'cpu', '--quiet')
+    rep = json.loads((out / 'report.json').read_text())
+    assert len(rep['written']) == 2 and rep['decode']['steps'] == 4 and rep['decode_fine']['steps'] == 3 and rep['fine']
+    assert np.abs(_wav(rep['written'][0]['wav'])[0]).max() > 0
+    p = _run(s['cache'], '--checkpoint', r / 'coarse', '--fine', s['ckpt'], '--out', r / 'bad', '--device', 'cpu', check=False)
+    assert p.returncode == 2 and 'not a coarse-to-fine model' in p.stderr

@@ -121,7 +121,8 @@ class ModelConfig:
     rope: bool = True           # time-aligned rotary positions in attention, on top of the learned ones [ours]
     rope_base: float = 10_000.0  # rotary base (RoFormer's)
     alibi: bool = True          # a per-head attention penalty on time distance (ALiBi's slopes, one head left global) [ours: see 03, 04]
-    K: int = 0                  # codebooks (derived)
+    codebooks: int = 0          # the model covers the first n of the tokenizer's K codebooks (0 = all): a coarse model of a two-stage pair [ours: VampNet's scheme]
+    K: int = 0                  # codebooks (derived: `codebooks` or the tokenizer's K)
     V: int = 0                  # codebook size (derived); the MASK id is V
     T: int = 0                  # audio frames per clip (derived)
     F: int = 0                  # video frames per clip (derived)
@@ -139,6 +140,7 @@ class MaskConfig:
     mix_cosine: float = 0.5      # 'mix': fraction of clips whose ratio comes from the cosine draw, which covers the low ratios decoding ends with [ours]
     label_smoothing: float = 0.1  # on the masked cross-entropy [follow-up]
     cond_drop: float = 0.1       # probability of the null visual condition, for guidance [follow-up]
+    visible_codebooks: int = 0   # the first n codebooks are never masked (so carry no loss): the coarse-to-fine model of a two-stage pair, pinned at decoding [ours: VampNet's scheme]; 0 = one model over all codebooks
 
 @dataclass
 class DecodeConfig:
@@ -215,7 +217,9 @@ class VABConfig:
     def derive(self):
         "Recompute the model's derived sizes from the audio and visual configs."
         m, a = self.model, self.audio
-        m.K, m.V, m.T = a.K, a.V, a.n_frames(self.clip_seconds)
+        if not 0 <= m.codebooks <= a.K: raise ValueError(f"model.codebooks must be 0 (all) or 1..{a.K} (the tokenizer's K), got {m.codebooks}")
+        m.K, m.V, m.T = m.codebooks or a.K, a.V, a.n_frames(self.clip_seconds)
+        if not 0 <= self.mask.visible_codebooks < m.K: raise ValueError(f"mask.visible_codebooks must be 0..{m.K - 1} (some codebooks must be left to predict), got {self.mask.visible_codebooks}")
         m.F, m.d_vis = self.visual.n_frames(self.clip_seconds), self.visual.dim
         m.vis_stride = a.frame_rate / self.visual.fps
         self.decode.top_k = min(self.decode.top_k, a.V)

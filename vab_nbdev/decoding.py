@@ -26,7 +26,8 @@ from .pretrain import CheckpointError, load_model
 # %% auto #0
 __all__ = ['cosine_schedule', 'mask_counts', 'guide', 'guided_logits', 'gumbel_noise', 'sample_tokens', 'logprob_score',
            'generate', 'generate_ar', 'show_film_strip', 'mismatch', 'activity', 'event_activity', 'envelope_iou',
-           'onset_iou', 'window_starts', 'generate_long', 'write_wav', 'read_wav', 'generate_files', 'main']
+           'onset_iou', 'window_starts', 'generate_long', 'generate_two_stage', 'write_wav', 'read_wav',
+           'generate_files', 'main']
 
 # %% ../nbs/05_decoding.ipynb #9d2f47b8
 def cosine_schedule(r):
@@ -254,19 +255,38 @@ def generate_long(model,  # as for `generate`, with .cfg (K, V, T, F, vis_stride
                   cfg: DecodeConfig | None = None,
                   seed: int | torch.Generator | None = None,
                   overlap: float = 0.5,  # fraction of a window each window shares with the previous one
+                  prompt: torch.Tensor | None = None,  # (B, K, round(Ft * vis_stride)) tokens to keep, MASK where to generate (a fine stage's coarse codebooks)
                  ) -> torch.Tensor:
     "Audio tokens (B, K, round(Ft * vis_stride)) for videos of any length: windows of the model's clip, each in-painting its overlap [ours]."
     mc, (B, Ft, _), dev = model.cfg, feats.shape, feats.device
     K, V, T, F = mc.K, mc.V, mc.T, mc.F
     n_out, g = int(round(Ft * mc.vis_stride)), _generator(seed, feats.device)
     if Ft <= F:  # one short window: the model runs at the video's own length (= a padded clip under the key mask, 03)
-        return generate(model, feats, cfg, T=n_out, seed=g)
-    out = torch.full((B, K, n_out), V, dtype=torch.long, device=dev)
+        return generate(model, feats, cfg, T=n_out, seed=g, prompt=prompt)
+    out = torch.full((B, K, n_out), V, dtype=torch.long, device=dev) if prompt is None else prompt.to(dev, torch.long).clone()
     starts = window_starts(Ft, F, overlap)
     for s in starts:
         a = n_out - T if s == starts[-1] else min(int(round(s * mc.vis_stride)), n_out - T)  # audio frame where the window starts; the last ends at the end
         out[..., a:a + T] = generate(model, feats[:, s:s + F], cfg, seed=g, prompt=out[..., a:a + T])
     return out
+
+# %% ../nbs/05_decoding.ipynb #e15883b6
+@torch.inference_mode()
+def generate_two_stage(coarse,  # model over the first Kc codebooks (`cfg.model.codebooks = Kc`), .cfg as for `generate`
+                       fine,  # coarse-to-fine model over all K codebooks, trained with `cfg.mask.visible_codebooks = Kc`
+                       feats: torch.Tensor,  # (B, Ft, d_vis) visual features, any length (as `generate_long`)
+                       coarse_cfg: DecodeConfig | None = None,  # the coarse stage's decoding
+                       fine_cfg: DecodeConfig | None = None,  # the fine stage's, with its own step count
+                       seed: int | torch.Generator | None = None,  # one generator runs through both stages
+                       overlap: float = 0.5,  # as for `generate_long`
+                      ) -> torch.Tensor:
+    "Audio tokens (B, K, T): the coarse model decodes codebooks 0..Kc-1, then the fine model in-paints Kc..K-1 with them pinned."
+    Kc, K, V = coarse.cfg.K, fine.cfg.K, fine.cfg.V
+    if not Kc < K: raise ValueError(f"the fine model must cover more codebooks than the coarse one (coarse K={Kc}, fine K={K})")
+    g = _generator(seed, feats.device)
+    codes = generate_long(coarse, feats, coarse_cfg, seed=g, overlap=overlap)                  # (B, Kc, T)
+    prompt = torch.cat([codes, codes.new_full((codes.shape[0], K - Kc, codes.shape[-1]), V)], 1)  # (B, K, T): MASK on the fine codebooks
+    return generate_long(fine, feats, fine_cfg, seed=g, overlap=overlap, prompt=prompt)
 
 # %% ../nbs/05_decoding.ipynb #5b55cd77
 _VIDEO_EXTS = ('.mp4', '.mkv', '.webm', '.mov', '.avi')
@@ -329,6 +349,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--top-k', type=int, help='sample among the k most likely tokens (default: config)')
     p.add_argument('--noise', type=float, help=f'initial Gumbel noise on the confidences, annealed to 0 (default: config, {d.noise})')
     p.add_argument('--order', choices=('joint', 'coarse_to_fine'), help=f"which tokens may be decided first: all codebooks ranked together (joint, the paper's) or codebook k before k+1 (default: config, {d.order})")
+    p.add_argument('--fine', help='two stages: a coarse-to-fine checkpoint (vab_train --visible-codebooks Kc) that completes the codebooks of --checkpoint, a coarse model (vab_train --codebooks Kc)')
+    p.add_argument('--fine-steps', type=int, help="decoding steps of the fine stage (default: the fine checkpoint config's); the other options apply to both stages")
     p.add_argument('--seed', type=int, default=0, help='random seed of the sampling (default 0); the same seed gives the same audio')
     p.add_argument('--batch-size', type=int, default=8, help='clips decoded together (default 8)')
     p.add_argument('--limit', type=int, help='only the first N clips')
@@ -342,6 +364,16 @@ def _decode_cfg(cfg: DecodeConfig, a) -> DecodeConfig:
     "The checkpoint's decoding config with the command line's overrides."
     kw = {k: getattr(a, k) for k in ('steps', 'guidance', 'temperature', 'top_k', 'noise', 'order') if getattr(a, k) is not None}
     return replace(cfg, **kw)
+
+def _load_fine(path, cfg, dev):
+    "The coarse-to-fine model of `--fine` and its config, checked against the coarse model's config `cfg`."
+    fine, fcfg = load_model(path, dev)
+    c, f = cfg.model, fcfg.model
+    if fcfg.mask.visible_codebooks != c.K or f.K <= c.K or (f.V, f.T, f.F, f.d_vis) != (c.V, c.T, c.F, c.d_vis):
+        raise CheckpointError(f"{path}: not a coarse-to-fine model for this checkpoint (it must cover more than the coarse model's K={c.K} codebooks, "
+                              f"be trained with mask.visible_codebooks={c.K} and share V, T, F, d_vis; it has K={f.K}, "
+                              f"visible_codebooks={fcfg.mask.visible_codebooks}, V={f.V}, T={f.T}, F={f.F}, d_vis={f.d_vis})")
+    return fine.for_inference(), fcfg
 
 def _load_tokenizer(spec, cfg, items):
     "The audio tokenizer: `spec` (cache folder or saved file), else the first cache input's, else built from `cfg.audio`."
@@ -399,7 +431,9 @@ def generate_files(a) -> dict:
     model, cfg = load_model(a.checkpoint, dev)
     model = model.for_inference()  # weights cast once (bf16 on CUDA), fp32 heads: no per-forward casts (03)
     dc, (items, bad) = _decode_cfg(cfg.decode, a), _collect(a.inputs)
-    tok, clips = _load_tokenizer(a.tokenizer, cfg, items), _clips(items, a.split)[:a.limit]
+    fine, fcfg = _load_fine(a.fine, cfg, dev) if getattr(a, 'fine', None) else (None, None)
+    fdc = replace(_decode_cfg(fcfg.decode, a), steps=a.fine_steps or fcfg.decode.steps) if fine else None
+    tok, clips = _load_tokenizer(a.tokenizer, fcfg or cfg, items), _clips(items, a.split)[:a.limit]
     enc = build_visual_encoder(cfg.visual, device=dev) if any(c['feats'] is None for c in clips) else None
     out, g, written = Path(a.out), _generator(a.seed, dev), []
     out.mkdir(parents=True, exist_ok=True)
@@ -410,13 +444,15 @@ def generate_files(a) -> dict:
             except (MediaError, ValueError, OSError) as e: bad.append((str(c['video']), f'{type(e).__name__}: {e}'))
         for n in sorted({len(c['feats']) for c in ok}):  # videos of one length decode together
             same = [c for c in ok if len(c['feats']) == n]
-            codes = generate_long(model, torch.stack([torch.as_tensor(c['feats']) for c in same]).float().to(dev), dc, seed=g)  # (B, K, T_n)
+            f = torch.stack([torch.as_tensor(c['feats']) for c in same]).float().to(dev)
+            codes = generate_long(model, f, dc, seed=g) if fine is None else generate_two_stage(model, fine, f, dc, fdc, seed=g)  # (B, K, T_n)
             with torch.inference_mode(): wavs = tok.decode(codes).float().cpu().numpy()  # (B, S)
             for c, w in zip(same, wavs):
                 try: written.append(_write_outputs(c, w, tok.sample_rate, cfg, out, not a.no_mp4))
                 except (MediaError, ValueError, OSError) as e: bad.append((str(c['video'] or c['id']), f'{type(e).__name__}: {e}'))
     rep = dict(written=written, skipped=[dict(input=s, reason=r) for s, r in bad], decode=asdict(dc), seed=a.seed,
-               checkpoint=str(Path(a.checkpoint).resolve()), device=str(dev), seconds=round(time.time() - t0, 2))
+               checkpoint=str(Path(a.checkpoint).resolve()), device=str(dev), seconds=round(time.time() - t0, 2),
+               **({} if fine is None else dict(fine=str(Path(a.fine).resolve()), decode_fine=asdict(fdc))))
     (out / 'report.json').write_text(json.dumps(rep, indent=1))
     return rep
 

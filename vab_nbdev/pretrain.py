@@ -58,10 +58,12 @@ def mask_tokens(codes: torch.Tensor,    # (B, K, T) long audio tokens in [0, V)
                 ratio: torch.Tensor,    # (B,) mask ratio per clip
                 mask_id: int,           # the MASK id (= V)
                 generator=None,         # torch.Generator for the mask draw
-                n_valid=None):          # (B,) real audio frames per clip; the padding after them is never masked (so never scored)
+                n_valid=None,           # (B,) real audio frames per clip; the padding after them is never masked (so never scored)
+                visible: int = 0):      # the first `visible` codebooks are never masked: the coarse-to-fine model's given codebooks (`cfg.mask.visible_codebooks`)
     "Mask each token with its clip's ratio -> (inputs (B,K,T) with MASK, mask (B,K,T) bool)."
     B = codes.shape[0]
     u = _rand(codes.shape, generator, codes.device)                          # (B, K, T)
+    if visible: u[:, :visible] = 2.0                                          # above every ratio: never masked, never scored
     if n_valid is not None: u = u.masked_fill(torch.arange(codes.shape[-1], device=u.device) >= n_valid.to(u.device).view(B, 1, 1), 2.0)
     mask = u < ratio.to(u.device).view(B, *[1] * (codes.dim() - 1))
     mask |= u == u.flatten(1).min(1).values.view(B, *[1] * (codes.dim() - 1))  # at least one per clip
@@ -107,7 +109,7 @@ def draw_batch(data,                 # dict(codes (N,K,T), feats (N,F,Dv)[, n_va
     mine = torch.arange(B).tensor_split(world)[rank]            # this process's places j in the global batch
     d = _take(data, idx[mine]); codes, nv = d['codes'].long(), d.get('n_valid')
     masked = [mask_tokens(codes[i:i + 1], ratio[j:j + 1], cfg.model.V, torch.Generator().manual_seed(_seed(seed, _MASK, step, j)),
-                          None if nv is None else nv[i:i + 1]) for i, j in enumerate(mine.tolist())]  # clip j's mask: from (seed, step, j)
+                          None if nv is None else nv[i:i + 1], cfg.mask.visible_codebooks) for i, j in enumerate(mine.tolist())]  # clip j's mask: from (seed, step, j)
     inputs, mask = (torch.cat(x) for x in zip(*masked))
     return dict(inputs=inputs, targets=codes, mask=mask, feats=d['feats'].float(), drop=drop[mine],
                 **({} if nv is None else dict(n_valid=nv.long())))
@@ -164,7 +166,7 @@ def eval_mask(codes: torch.Tensor, cfg: VABConfig, ratio: float | None = None, s
     "Fixed evaluation masks (N,K,T) bool: per-clip ratios from `cfg.mask`, or one fixed `ratio`; never on padding (`n_valid`)."
     g, N = torch.Generator().manual_seed(seed), codes.shape[0]
     r = sample_mask_ratio(N, cfg.mask, g) if ratio is None else torch.full((N,), float(ratio))
-    return mask_tokens(codes.cpu(), r, cfg.model.V, g, None if n_valid is None else n_valid.cpu())[1].to(codes.device)
+    return mask_tokens(codes.cpu(), r, cfg.model.V, g, None if n_valid is None else n_valid.cpu(), cfg.mask.visible_codebooks)[1].to(codes.device)
 
 @torch.no_grad()
 def token_scores(model, codes, feats, mask, cfg, null_video=False, batch_size=64, n_valid=None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -372,6 +374,7 @@ def load_split(cache_dir, split: str, cfg: VABConfig) -> dict | None:
     d = cache_dir.get(split) if isinstance(cache_dir, dict) else load_cache(cache_dir, split=split)
     if d is None or len(d['codes']) == 0: return None
     codes, feats, m = torch.as_tensor(d['codes']).long(), torch.as_tensor(d['feats']).float(), cfg.model
+    if m.codebooks: codes = codes[:, :m.codebooks]  # a coarse model covers the tokenizer's first codebooks only
     if codes.shape[1:] != (m.K, m.T) or feats.shape[1:] != (m.F, m.d_vis):
         raise ValueError(f"{cache_dir if not isinstance(cache_dir, dict) else 'data'} [{split}]: codes {tuple(codes.shape)} / feats {tuple(feats.shape)} "
                          f"do not fit the model config (K={m.K}, T={m.T}, F={m.F}, d_vis={m.d_vis})")
@@ -382,7 +385,7 @@ def load_split(cache_dir, split: str, cfg: VABConfig) -> dict | None:
 
 def open_split(cache_dir, split: str, cfg: VABConfig):
     "One split checked against `cfg.model`: memory-mapped (`CachedClips`) from a cache folder, in memory from a dict split -> dict; None if empty."
-    if isinstance(cache_dir, dict): return load_split(cache_dir, split, cfg)
+    if isinstance(cache_dir, dict) or cfg.model.codebooks: return load_split(cache_dir, split, cfg)  # a coarse model's first codebooks: in memory
     ds = CachedClips(cache_dir, split)
     if len(ds) == 0: return None
     m, one, V = cfg.model, ds.take([0]), ds.cfg.audio.V
@@ -545,6 +548,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--ckpt-every', type=int, help='steps between checkpoints (one is always written at the end)')
     p.add_argument('--seed', type=int, help='seed of the model init and of every batch, mask and dropout draw')
     p.add_argument('--workers', type=int, default=2, help='processes per rank building batches ahead (0: in the training loop; default 2)')
+    p.add_argument('--codebooks', type=int, help="two-stage coarse model: cover only the first N of the cache's codebooks (default: all)")
+    p.add_argument('--visible-codebooks', type=int, help='two-stage coarse-to-fine model: the first N codebooks are given, never masked; only the rest are predicted (default 0)')
     p.add_argument('--resume', action='store_true', help='continue exactly from OUT/latest (starts afresh if there is none)')
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: cuda if available)')
     p.add_argument('--compile', action='store_true', help='torch.compile the model')
@@ -563,6 +568,9 @@ def main(argv=None):
     "The `vab_train` console script."
     a = _parser().parse_args(argv)
     cfg = config_for_cache(a.preset, a.cache)
+    if a.codebooks is not None: cfg.model.codebooks = a.codebooks
+    if a.visible_codebooks is not None: cfg.mask.visible_codebooks = a.visible_codebooks
+    cfg.derive()
     for k in ('max_steps', 'batch_size', 'grad_accum', 'lr', 'warmup_steps', 'log_every', 'eval_every', 'ckpt_every', 'seed'):
         if getattr(a, k) is not None: setattr(cfg.train, k, getattr(a, k))
     cfg.train.compile, cfg.train.bf16 = a.compile or cfg.train.compile, cfg.train.bf16 and not a.no_bf16
