@@ -35,7 +35,7 @@ class SynthConfig:
     seconds: float = _TINY.clip_seconds  # clip length
     sample_rate: int = _TINY.audio.sample_rate  # audio Hz
     image_size: int = _TINY.visual.image_size   # frames are image_size x image_size RGB
-    grid_fps: float = _TINY.visual.fps  # event onsets/offsets are multiples of 1 / grid_fps
+    grid_fps: float = 4.0               # event onsets/offsets are multiples of 1 / grid_fps (the data's own timing grid)
     video_fps: float = 8.0              # frame rate of the rendered video (and the mp4)
     max_events: int = 3                 # 1..max_events events per clip
     event_slots: tuple = (2, 6)         # event length in grid slots (0.5-1.5 s at 4 fps)
