@@ -387,7 +387,7 @@ def prepare_toy(out_dir,  # folder for `media/` (mp4s + manifest) and `cache/`
     "Make a small toy dataset and cache it; returns the cache folder (for `load_cache` / `CachedClips`)."
     cfg, out_dir = cfg or get_config('tiny'), Path(out_dir)
     scfg = SynthConfig(n_train=n_train, n_test=n_test, seed=seed, seconds=cfg.clip_seconds,
-                       sample_rate=cfg.audio.sample_rate, image_size=cfg.visual.image_size, grid_fps=cfg.visual.fps)
+                       sample_rate=cfg.audio.sample_rate, image_size=cfg.visual.image_size)  # events on the data's own 4 Hz grid
     csv = make_dataset(out_dir / 'media', scfg, progress=progress)
     prepare(csv, out_dir / 'cache', cfg, progress=progress, classes=CLASSES[:scfg.n_classes], device='cpu')
     return out_dir / 'cache'
@@ -395,7 +395,7 @@ def prepare_toy(out_dir,  # folder for `media/` (mp4s + manifest) and `cache/`
 # %% ../nbs/02c_prepare.ipynb #39c5105e
 _EPILOG = """\
 presets (see core.get_config):
-  tiny   4 s clips, offline MelRVQ tokenizer (fitted here on the train split) + pooled-pixel features (192-d, 4 fps)
+  tiny   4 s clips, offline MelRVQ tokenizer (fitted here on the train split) + pooled-pixel features (192-d, 12.5 fps)
   small  10 s clips, EnCodec 24 kHz at 3 kbps (K=4, 75 Hz) + open_clip ViT-B-32 'openai' (512-d, 1 fps)
   paper  10 s clips, EnCodec + open_clip EVA01-g-14 (1024-d, 1 fps); pretrained weights must be available locally
 

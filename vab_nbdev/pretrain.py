@@ -623,7 +623,7 @@ def _toy_synth(cfg: VABConfig, n_train: int, n_test: int, seed: int):
     "The SynthConfig of toy clips that fit `cfg` (clip length, rates, image size)."
     from vab_nbdev.synth import SynthConfig
     return SynthConfig(n_train=n_train, n_test=n_test, seed=seed, seconds=cfg.clip_seconds, sample_rate=cfg.audio.sample_rate,
-                       image_size=cfg.visual.image_size, grid_fps=cfg.visual.fps)
+                       image_size=cfg.visual.image_size)  # events on the data's own 4 Hz grid
 
 def toy_cache(tokenizer, cfg: VABConfig, root, n_train: int = 0, n_test: int = 32, seed: int = 0) -> Path:
     "Toy clips through the real pipeline (mp4s under root/media, then `prepare` with `tokenizer` into root/cache); returns the cache."
