@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-# tqdm.auto warns "IProgress not found" in a notebook without ipywidgets, then draws its text bar anyway: keep pages clean
+# tqdm.auto (imported by open_clip and others) warns "IProgress not found" in a notebook without ipywidgets, then draws
+# its text bar anyway: keep pages clean. The package itself uses tqdm's text bar directly.
 warnings.filterwarnings('ignore', message='IProgress not found')
 
 # %% auto #0

@@ -13,7 +13,7 @@ from typing import Callable
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .core import DecodeConfig, autocast, get_device, show_tokens, show_spec, audio_player
 from .data import MediaError, media_info, mux_audio, read_frames, write_mp4

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F_
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .core import VABConfig, TrainConfig, FinetuneConfig, get_device, autocast
 from .model import VAB

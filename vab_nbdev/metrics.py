@@ -425,7 +425,7 @@ def load_audio_file(path, target_rate: int, seconds: float, min_seconds: float =
 
 def _load_side(paths: dict, **kw) -> tuple[dict, dict, list]:
     "{key: wav}, {key: stored rate} and errors [{file, error}] for {key: path}."
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
     wavs, rates, errors = {}, {}, []
     for k, p in tqdm(paths.items(), desc='reading', leave=False, disable=len(paths) < 50):
         try: wavs[k], rates[k] = load_audio_file(p, **kw)

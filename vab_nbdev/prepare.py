@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .core import VABConfig, get_config, get_device, PRESETS
 from .data import ClipRef, MediaError, read_clip, read_manifest, folder_clips, clip_filename

@@ -16,7 +16,7 @@ import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F_
 from safetensors.torch import save_file, load_file
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .core import VABConfig, MaskConfig, TrainConfig, PRESETS, get_config, get_device, autocast, cpu_has_bf16
 from .model import VAB

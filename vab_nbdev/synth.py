@@ -250,7 +250,7 @@ def _jobs(root: Path, cfg: SynthConfig) -> list[tuple]:
 
 def _run(jobs: list, workers: int, progress: bool) -> list[dict]:
     "Run `_write_one` over `jobs`, in a process pool when workers > 1, in order."
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
     bar = dict(total=len(jobs), disable=not progress, desc='writing clips', unit='clip')
     if workers <= 1: return [_write_one(j) for j in tqdm(jobs, **bar)]
     from concurrent.futures import ProcessPoolExecutor
