@@ -165,7 +165,7 @@ class TrainConfig:
     batch_size: int = 32         # clips per step, summed over all processes
     grad_accum: int = 1          # micro-batches per optimiser step
     grad_clip: float = 1.0       # max gradient norm [ours]
-    bf16: bool = True            # bf16 autocast in training steps: on CUDA, and on CPUs with native bf16 (1.6x faster steps on 2 cores, see 04) [ours]
+    bf16: bool = True            # bf16 autocast in training steps: on CUDA, and on CPUs with native bf16 (a tiny step 0.29 s instead of 0.43 s on 2 cores, benchmarks/results/train_cpu.md) [ours]
     compile: bool = False        # torch.compile the model
     seed: int = 0
     log_every: int = 10
