@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_demo.ipynb #f075a35f
 from __future__ import annotations
-import argparse, csv, json, os, time
+import argparse, copy, csv, json, os, time
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +17,14 @@ from .data import read_audio, read_frames, read_manifest, write_mp4
 from .synth import SynthConfig, make_dataset, CLASSES
 from .probe import train_probe, AudioProbe
 from .prepare import prepare, load_cache, load_cache_tokenizer, clip_key
-from .pretrain import pretrain, load_model, load_split, ratio_curve, show_ratio_curve, RATIOS
-from .decoding import generate, generate_ar, show_film_strip, write_wav, mismatch, onset_iou
+from .pretrain import pretrain, load_model, load_split, evaluate, ratio_curve, show_ratio_curve, RATIOS
+from .decoding import generate, generate_ar, generate_two_stage, show_film_strip, write_wav, mismatch, onset_iou
 from .metrics import ProbeEmbedder, fad, kld, accuracy, similarity
 from .finetune import finetune_contrastive, load_contrastive, retrieval_eval, embed_clips, train_classifier
 
 # %% auto #0
-__all__ = ['DEMO_TRAIN_CLIPS', 'PROBE_CLIPS', 'run_stage', 'write_report', 'run_demo', 'metrics_from_stages', 'main']
+__all__ = ['DEMO_TRAIN_CLIPS', 'PROBE_CLIPS', 'run_stage', 'write_report', 'two_stage_configs', 'run_demo', 'metrics_from_stages',
+           'main']
 
 # %% ../nbs/08_demo.ipynb #238e72d8
 def _atomic_json(path: Path, obj):
@@ -64,36 +65,44 @@ def _stage_pretrain_eval(model, cfg, cache: Path, seed: int) -> dict:
                 if k != 'copy': res[f'{p}_nll{q}{act}{suffix}'] = row[f'nll_{k}{act}']
     return res
 
-def _decode_batches(model, tok, feats: torch.Tensor, cfg, seed: int, batch: int = 32) -> tuple[np.ndarray, float]:
-    "Generate and decode audio for every row of feats; returns wavs (N, S) and the wall seconds it took."
+def _decode_batches(gen, tok, feats: torch.Tensor, seed: int, batch: int = 32) -> tuple[np.ndarray, float]:
+    "Generate (`gen(feats, seed) -> codes`) and decode audio for every row of feats; returns wavs (N, S) and the wall seconds it took."
     out, t0 = [], time.perf_counter()
     for i in range(0, len(feats), batch):
-        codes = generate(model, feats[i:i + batch], cfg.decode, seed=seed + i)
+        codes = gen(feats[i:i + batch], seed + i)
         out.append(tok.decode(codes).float().cpu().numpy())
     return np.concatenate(out), time.perf_counter() - t0
 
 # %% ../nbs/08_demo.ipynb #e33fd5a0
-def _time_subset(model, tok, feats: torch.Tensor, cfg, seed: int) -> dict:
-    "Seconds per clip, tokens + codec decode, iterative vs autoregressive on the same batch."
-    res = {}
-    for name, fn in (('iterative', generate), ('ar', generate_ar)):
-        t0 = time.perf_counter(); tok.decode(fn(model, feats, cfg.decode, seed=seed)); res[name] = (time.perf_counter() - t0) / len(feats)
+def _generator(ckpt, fine_ckpt=None):
+    "(gen(feats, seed) -> codes (B, K, T), the decoding config, the model): one model, or the two-stage pair when `fine_ckpt` is given."
+    model, cfg = load_model(ckpt)
+    if fine_ckpt is None: return (lambda f, s: generate(model, f, cfg.decode, seed=s)), cfg, model
+    fine, fcfg = load_model(fine_ckpt)
+    return (lambda f, s: generate_two_stage(model, fine, f, cfg.decode, fcfg.decode, seed=s)), cfg, model
+
+def _time_subset(model, gen, tok, feats: torch.Tensor, cfg, seed: int, ar: bool = True) -> dict:
+    "Seconds per clip, tokens + codec decode, iterative vs autoregressive (same model) on the same batch."
+    res = dict(iterative=None, ar=None)
+    fns = dict(iterative=lambda: gen(feats, seed), ar=lambda: generate_ar(model, feats, cfg.decode, seed=seed))
+    for name in ('iterative', 'ar') if ar else ('iterative',):
+        t0 = time.perf_counter(); tok.decode(fns[name]()); res[name] = (time.perf_counter() - t0) / len(feats)
     return res
 
-def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed: int, n_timing: int = 8) -> dict:
+def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed: int, n_timing: int = 8, fine_ckpt=None) -> dict:
     "Generate audio for the test videos (true and mismatched), judge it with the probe, write the wavs."
-    model, cfg = load_model(ckpt); tok = load_cache_tokenizer(cache)
+    gen_fn, cfg, model = _generator(ckpt, fine_ckpt); tok = load_cache_tokenizer(cache)
     te = load_cache(cache, split='test'); feats, labels = torch.as_tensor(te['feats']).float(), np.asarray(te['labels'])
     real, _, ids = _real_audio(csv_path, 'test', cfg)
     if ids != list(te['ids']): raise RuntimeError(f'{cache}: the cached test clips differ from {csv_path}; delete {out} and run again')
-    gen, secs = _decode_batches(model, tok, feats, cfg, seed)
+    gen, secs = _decode_batches(gen_fn, tok, feats, seed)
     mis_idx = mismatch(labels, seed)
-    gen_mis, _ = _decode_batches(model, tok, feats[mis_idx], cfg, seed)
+    gen_mis, _ = _decode_batches(gen_fn, tok, feats[mis_idx], seed)
     with torch.inference_mode(): rec = np.concatenate([tok.decode(torch.as_tensor(te['codes'][i:i + 32]).long()).float().numpy() for i in range(0, len(labels), 32)])
     emb = ProbeEmbedder(probe)
     pred, pred_mis = emb.logits(gen).argmax(-1).numpy(), emb.logits(gen_mis).argmax(-1).numpy()
     e_real, e_gen, e_mis, e_rec = emb.embed(real), emb.embed(gen), emb.embed(gen_mis), emb.embed(rec)
-    timing = _time_subset(model, tok, feats[:n_timing], cfg, seed) if n_timing else dict(ar=None, iterative=None)
+    timing = _time_subset(model, gen_fn, tok, feats[:n_timing], cfg, seed, ar=fine_ckpt is None) if n_timing else dict(ar=None, iterative=None)  # a coarse model alone cannot be decoded to audio: no AR timing for the pair
     np.savez_compressed(out / 'generated.npz', gen=gen.astype(np.float16), gen_mis=gen_mis.astype(np.float16), mis_idx=mis_idx)
     return dict(class_acc=float((pred == labels).mean()), class_acc_mismatched=float((pred_mis == labels).mean()),
                 class_acc_real=float((emb.logits(real).argmax(-1).numpy() == labels).mean()),
@@ -107,13 +116,17 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
                 n=len(labels), embedder='probe-penultimate (offline, trained on real toy clips)',
                 seconds_per_clip=secs / len(labels), ar_seconds_per_clip=timing['ar'],
                 iterative_seconds_per_clip_same_batch=timing['iterative'], ar_batch=min(n_timing, len(labels)),
-                steps=cfg.decode.steps, guidance=cfg.decode.guidance)
+                steps=cfg.decode.steps, fine_steps=load_model(fine_ckpt)[1].decode.steps if fine_ckpt else None, guidance=cfg.decode.guidance)
 
 # %% ../nbs/08_demo.ipynb #c4c5f0eb
+def _own_codebooks(d: dict, cfg) -> dict:
+    "A cache split with the codebooks the model covers (a coarse model of a two-stage pair: the first `cfg.model.codebooks`)."
+    return dict(d, codes=d['codes'][:, :cfg.model.codebooks]) if cfg.model.codebooks else d
+
 def _finetuning(out: Path, cache: Path, ckpt, steps: int | None, progress: bool) -> dict:
     "Contrastive fine-tuning, retrieval before/after, and linear-probe classification (V+A, V, A) before/after."
     model, cfg = load_model(ckpt)
-    tr, te = load_cache(cache, split='train'), load_cache(cache, split='test')
+    tr, te = _own_codebooks(load_cache(cache, split='train'), cfg), _own_codebooks(load_cache(cache, split='test'), cfg)
     before = retrieval_eval(model, te)
     run = finetune_contrastive(ckpt, cache, out / 'contrastive', steps=steps, resume=True, progress=progress)
     cv, _, _ = load_contrastive(run['checkpoint'])
@@ -141,10 +154,16 @@ def _fig_ratio(out: Path, rows: list) -> Path:
 def _save(fig, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=72, bbox_inches='tight'); plt.close(fig); return path
 
-def _fig_film(out: Path, cache: Path, ckpt, real: np.ndarray, seed: int) -> Path:
+def _fig_film(out: Path, cache: Path, ckpt, real: np.ndarray, seed: int, fine_ckpt=None) -> Path:
     model, cfg = load_model(ckpt); tok = load_cache_tokenizer(cache)
     feats = torch.as_tensor(load_cache(cache, split='test')['feats'][:1]).float()
-    codes, hist = generate(model, feats, cfg.decode, seed=seed, return_history=True)
+    g = torch.Generator().manual_seed(seed)
+    codes, hist = generate(model, feats, cfg.decode, seed=g, return_history=True)
+    if fine_ckpt is not None:                    # two stages (05b): the coarse grid fills in, then the fine one, on all K rows
+        fine, fcfg = load_model(fine_ckpt); V, pad = cfg.model.V, fcfg.model.K - cfg.model.K
+        grow = lambda h: torch.cat([h, h.new_full((h.shape[0], pad, h.shape[-1]), V)], 1)
+        codes, h_fine = generate(fine, feats, fcfg.decode, seed=g, prompt=grow(codes), return_history=True)
+        hist = [grow(h) for h in hist] + h_fine[1:]
     fig = show_film_strip(hist, 0, tok.decode(codes)[0], tok.sample_rate, real_wav=real, V=cfg.model.V, play=False)
     return _save(fig, out / 'figures' / 'film_strip.png')
 
@@ -211,6 +230,26 @@ All numbers are in <code>metrics.json</code>.</p>
     return out_dir / 'index.html'
 
 # %% ../nbs/08_demo.ipynb #114158a3
+def two_stage_configs(cfg, coarse: int, fine_decode_steps: int = 8) -> tuple:
+    "(coarse, fine) configs of a two-stage pair on one model's budget: each model trains half of `cfg.train.max_steps` [ours]."
+    c, f = copy.deepcopy(cfg), copy.deepcopy(cfg)
+    c.model.codebooks, f.mask.visible_codebooks, f.decode.steps = coarse, coarse, fine_decode_steps
+    for x in (c, f): x.train.max_steps = max(1, cfg.train.max_steps // 2)
+    return c.derive(), f.derive()
+
+def _pretrain_fine(fcfg, cache: Path, fdir: Path, seed: int, progress: bool) -> dict:
+    "Train the coarse-to-fine model; its held-out masked accuracy and cross-entropy on the fine codebooks, the coarse ones given."
+    ck = pretrain(fcfg, cache, fdir, resume=True, progress=progress)['checkpoint']
+    ev = evaluate(load_model(fdir / 'latest')[0], load_split(cache, 'test', fcfg), fcfg, seed=seed)
+    return dict(checkpoint=str(ck), masked_acc=ev['eval_acc'], masked_nll=ev['eval_loss'])
+
+def _check_variant(out: Path, variant: dict):
+    "A demo folder holds one variant: refuse to resume it as another (its cache and checkpoints would not fit)."
+    f = out / 'variant.json'
+    if f.exists() and (old := json.loads(f.read_text())) != variant:
+        raise ValueError(f"{out} holds a demo run with {old}, not {variant}: use another --out, or delete {out}")
+    _atomic_json(f, variant)
+
 DEMO_TRAIN_CLIPS = 1440  # 3x SynthConfig's 480: with 480 the tiny model memorises clips (04's ablation) [ours]
 PROBE_CLIPS = 480        # the reference probe learns from the first 480 training clips (enough: 99% on real test audio)
 
@@ -221,33 +260,42 @@ def run_demo(out='demo_out',                 # report folder (also holds the dat
              pretrain_steps: int | None = None,  # default: the tiny preset's `train.max_steps`
              finetune_steps: int | None = None,  # default: `FinetuneConfig.steps`
              progress: bool = True,
-             timing_clips: int = 4) -> dict:     # clips of the iterative-vs-autoregressive timing (0: skip it)
+             timing_clips: int = 4,          # clips of the iterative-vs-autoregressive timing (0: skip it)
+             codebooks: int | None = None,   # the tokenizer's codebooks K (default: the tiny preset's 4)
+             coarse: int = 0,                # two stages (VAB-DAC's scheme, `05b`): a coarse model over the first `coarse` codebooks, then a coarse-to-fine model; 0: one model
+             fine_decode_steps: int = 8) -> dict:  # the fine stage's decoding steps (two stages only)
     "Run (or resume) the demo; returns the metrics that it also writes to out/metrics.json."
     out = Path(out); out.mkdir(parents=True, exist_ok=True); seed_everything(seed)
     cfg = get_config('tiny'); cfg.train.seed = seed
     if pretrain_steps: cfg.train.max_steps = pretrain_steps
+    if codebooks: cfg.audio.K = codebooks; cfg.derive()
+    variant = dict(codebooks=cfg.audio.K, coarse=coarse, fine_decode_steps=fine_decode_steps if coarse else None)
+    _check_variant(out, variant)
+    ccfg, fcfg = two_stage_configs(cfg, coarse, fine_decode_steps) if coarse else (cfg, None)
     sc = SynthConfig(seed=seed, **{k: v for k, v in dict(n_train=n_train, n_test=n_test).items() if v})
     csv_path, cache, pdir = out / 'media' / 'vggsound.csv', out / 'cache', out / 'pretrain'
     st = {}
     st['data'] = run_stage(out, 'data', lambda: dict(csv=str(make_dataset(out / 'media', sc, progress=progress)), n_train=sc.n_train, n_test=sc.n_test))
     st['prepare'] = run_stage(out, 'prepare', lambda: {k: v for k, v in prepare(csv_path, cache, cfg, progress=progress, classes=CLASSES).items() if k in ('cached', 'bad', 'bad_items')})
-    ckpt = lambda: pretrain(cfg, cache, pdir, resume=True, progress=progress)['checkpoint']
-    st['pretrain'] = run_stage(out, 'pretrain', lambda: dict(checkpoint=str(ckpt()), **_stage_pretrain_eval(load_model(pdir / 'latest')[0], cfg, cache, seed)))
+    ckpt = lambda: pretrain(ccfg, cache, pdir, resume=True, progress=progress)['checkpoint']
+    st['pretrain'] = run_stage(out, 'pretrain', lambda: dict(checkpoint=str(ckpt()), **_stage_pretrain_eval(load_model(pdir / 'latest')[0], ccfg, cache, seed)))
+    if coarse: st['pretrain_fine'] = run_stage(out, 'pretrain_fine', lambda: _pretrain_fine(fcfg, cache, out / 'pretrain_fine', seed, progress))
+    fine_ckpt = st['pretrain_fine']['checkpoint'] if coarse else None
     def _probe():
         wavs, labels, _ = _real_audio(csv_path, 'train', cfg, limit=PROBE_CLIPS)
         train_probe(wavs, labels, cfg.audio.sample_rate, len(CLASSES), classes=CLASSES, seed=seed).save(out / 'probe.pt')
         return dict(path=str(out / 'probe.pt'))
     st['probe'] = run_stage(out, 'probe', _probe)
     probe = AudioProbe.load(out / 'probe.pt')
-    st['generation'] = run_stage(out, 'generation', lambda: _generation(out, csv_path, cache, st['pretrain']['checkpoint'], probe, seed, timing_clips))
+    st['generation'] = run_stage(out, 'generation', lambda: _generation(out, csv_path, cache, st['pretrain']['checkpoint'], probe, seed, timing_clips, fine_ckpt))
     st['finetune'] = run_stage(out, 'finetune', lambda: _finetuning(out, cache, st['pretrain']['checkpoint'], finetune_steps, progress))
     def _report():
         real0 = read_audio(sorted(read_manifest(csv_path, split='test'), key=clip_key)[0].path, cfg.audio.sample_rate, seconds=cfg.clip_seconds)
-        figs = [('pre-training curves', _fig_losses(out)), ('held-out scores vs mask ratio (active positions)', _fig_ratio(out, st['pretrain']['ratio_curve'])), ('decoding film strip (first test clip)', _fig_film(out, cache, st['pretrain']['checkpoint'], real0, seed)),
+        figs = [('pre-training curves', _fig_losses(out)), ('held-out scores vs mask ratio (active positions)', _fig_ratio(out, st['pretrain']['ratio_curve'])), ('decoding film strip (first test clip)', _fig_film(out, cache, st['pretrain']['checkpoint'], real0, seed, fine_ckpt)),
                 ('retrieval similarity matrix', _fig_similarity(out))]
         return dict(figures=[(t, p.relative_to(out).as_posix()) for t, p in figs], examples=_examples(out, csv_path, cfg))
     st['report'] = run_stage(out, 'report', _report)
-    m = metrics_from_stages(st)
+    m = metrics_from_stages(st, variant)
     _atomic_json(out / 'metrics.json', m)
     write_report(out, m, st['report']['figures'], st['report']['examples'])
     return m
@@ -258,12 +306,13 @@ _PRETRAIN_KEYS = tuple(f'{p}_{m}{q}{a}{s}' for s in ('', '_all_masked') for a in
 _GEN_KEYS = ('class_acc', 'class_acc_mismatched', 'class_acc_real', 'class_acc_reconstruction',
              'onset_iou', 'onset_iou_mismatched', 'onset_iou_reconstruction', 'fad', 'fad_mismatched', 'fad_reconstruction',
              'kld', 'kld_mismatched', 'kld_reconstruction', 'n', 'embedder',
-             'seconds_per_clip', 'ar_seconds_per_clip', 'iterative_seconds_per_clip_same_batch', 'ar_batch', 'steps', 'guidance')
+             'seconds_per_clip', 'ar_seconds_per_clip', 'iterative_seconds_per_clip_same_batch', 'ar_batch', 'steps', 'fine_steps', 'guidance')
 
-def metrics_from_stages(st: dict) -> dict:
+def metrics_from_stages(st: dict, variant: dict | None = None) -> dict:
     "The metrics.json layout from the stage results."
     ft = st['finetune']
-    return dict(pretrain={k: st['pretrain'][k] for k in _PRETRAIN_KEYS},
+    fine = dict(pretrain_fine={k: st['pretrain_fine'][k] for k in ('masked_acc', 'masked_nll')}) if 'pretrain_fine' in st else {}
+    return dict(variant=variant, pretrain={k: st['pretrain'][k] for k in _PRETRAIN_KEYS}, **fine,
                 generation={k: st['generation'][k] for k in _GEN_KEYS},
                 retrieval=ft['retrieval'], retrieval_pretrained=ft['retrieval_pretrained'],
                 classification=ft['classification'], classification_pretrained=ft['classification_pretrained'],
@@ -286,13 +335,22 @@ def main(argv=None):
     p.add_argument('--pretrain-steps', type=int, default=get_config('tiny').train.max_steps, help="pre-training steps (the tiny preset's)")
     p.add_argument('--finetune-steps', type=int, default=FinetuneConfig().steps, help='contrastive fine-tuning steps')
     p.add_argument('--timing-clips', type=int, default=4, help='test clips timed for iterative vs autoregressive decoding (0: skip the timing)')
+    p.add_argument('--codebooks', type=int, default=get_config('tiny').audio.K, help="the offline tokenizer's codebooks K")
+    p.add_argument('--coarse', type=int, default=0, help="two stages, VAB-DAC's scheme (05b): a coarse model over the first N codebooks, "
+                   'then a coarse-to-fine model for the rest, each pre-trained for half of --pretrain-steps (e.g. --codebooks 8 --coarse 4); 0: one model')
+    p.add_argument('--fine-decode-steps', type=int, default=8, help='decoding steps of the fine stage (with --coarse)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     a = p.parse_args(argv)
-    m = run_demo(a.out, a.seed, a.n_train, a.n_test, a.pretrain_steps, a.finetune_steps, progress=not a.quiet, timing_clips=a.timing_clips)
+    if a.coarse and not 0 < a.coarse < a.codebooks: p.error(f'--coarse must be 1..{a.codebooks - 1} (below --codebooks), got {a.coarse}')
+    try:
+        m = run_demo(a.out, a.seed, a.n_train, a.n_test, a.pretrain_steps, a.finetune_steps, progress=not a.quiet, timing_clips=a.timing_clips,
+                     codebooks=a.codebooks, coarse=a.coarse, fine_decode_steps=a.fine_decode_steps)
+    except ValueError as e: p.exit(2, f'vab_demo: error: {e}\n')
     g, r, pt = m['generation'], m['retrieval'], m['pretrain']
     print(f"\nmasked acc, training ratios {pt['masked_acc']:.3f} (null video {pt['masked_acc_null_video']:.3f}, unigram {pt['unigram_acc']:.3f}, copy-neighbour {pt['copy_acc']:.3f}); "
           f"active positions {pt['masked_acc_active']:.3f} (null video {pt['masked_acc_null_video_active']:.3f}, copy {pt['copy_acc_active']:.3f})")
     print(f"masked acc, all audio masked {pt['masked_acc_all_masked']:.3f} (null video {pt['masked_acc_null_video_all_masked']:.3f}, unigram {pt['unigram_acc_all_masked']:.3f})")
+    if 'pretrain_fine' in m: print(f"coarse-to-fine model: masked acc on codebooks {a.coarse}..{a.codebooks - 1}, the coarse ones given, {m['pretrain_fine']['masked_acc']:.3f}")
     print(f"generation: class acc {g['class_acc']:.3f} (tokenizer's reconstructions, the ceiling: {g['class_acc_reconstruction']:.3f}; mismatched video {g['class_acc_mismatched']:.3f}; real {g['class_acc_real']:.3f})")
     print(f"            onset IoU {g['onset_iou']:.3f} (reconstructions {g['onset_iou_reconstruction']:.3f}, mismatched {g['onset_iou_mismatched']:.3f}); "
           f"FAD {g['fad']:.2f} (reconstructions {g['fad_reconstruction']:.2f}, mismatched {g['fad_mismatched']:.2f})")
