@@ -21,7 +21,7 @@ __all__ = ['ENCODEC_SR', 'ENCODEC_FRAME_RATE', 'ENCODEC_V', 'DAC_SR', 'DAC_HOP',
            'TorchStackError', 'check_torch_stack', 'AudioConfig', 'VisualConfig', 'ModelConfig', 'MaskConfig',
            'DecodeConfig', 'TrainConfig', 'FinetuneConfig', 'VABConfig', 'get_config', 'get_device', 'seed_everything',
            'cpu_has_bf16', 'autocast', 'log_mel', 'show_spec', 'show_tokens', 'show_frames', 'mp3_bytes',
-           'audio_player', 'set_style']
+           'audio_player', 'png_256', 'set_style']
 
 # %% ../nbs/00_core.ipynb #82f39aa8
 class TorchStackError(ImportError):
@@ -374,8 +374,23 @@ FIG_STYLE = {'figure.dpi': 100, 'savefig.dpi': 100, 'font.size': 10, 'axes.title
              'xtick.labelsize': 9, 'ytick.labelsize': 9, 'legend.fontsize': 9, 'legend.framealpha': 0.85,
              'image.interpolation': 'nearest'}
 
-def set_style(**overrides):
-    "Apply the figure style every notebook uses (`FIG_STYLE`: 100 dpi, 9-11 pt text); `overrides` are rcParams."
-    plt.rcParams.update({**FIG_STYLE, **overrides})
+def png_256(fig) -> bytes | None:
+    "A figure as a 256-colour PNG, no dithering: it looks the same and weighs about 2.4x less than matplotlib's RGBA PNG [ours]."
+    import io
+    from PIL import Image
+    if not fig.axes and not fig.images: return None                  # an empty figure shows nothing, as in the inline backend
+    buf = io.BytesIO(); fig.savefig(buf, format='png', bbox_inches='tight', facecolor='white')
+    im = Image.open(buf).convert('RGB').quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO(); im.save(out, 'PNG', optimize=True); return out.getvalue()
 
-set_style()  # on import: every notebook that imports the package gets the same legible figures [ours]
+def set_style(**overrides):
+    "Apply the figure style every notebook uses (`FIG_STYLE`: 100 dpi, 9-11 pt text); `overrides` are rcParams. In Jupyter, figures are embedded with `png_256`."
+    plt.rcParams.update({**FIG_STYLE, **overrides})
+    try: from IPython import get_ipython
+    except ImportError: return
+    if (ip := get_ipython()) is None or not hasattr(ip, 'display_formatter'): return
+    from matplotlib.figure import Figure
+    plt.close(plt.figure())  # let the inline backend register its formatter first, so ours replaces it
+    ip.display_formatter.formatters['image/png'].for_type(Figure, png_256)
+
+set_style()  # on import: every notebook that imports the package gets the same legible, light figures [ours]
