@@ -195,16 +195,17 @@ def show_film_strip(history: list,  # grids (B, K, T) before and after each step
     V = V or int(max(int(h.max()) for h in history))
     idx = np.unique(np.linspace(0, len(history) - 1, min(max_rows, len(history))).round().astype(int))
     wavs = [(w, name) for w, name in ((wav, 'generated'), (real_wav, 'real')) if w is not None]
-    fig = plt.figure(figsize=(7, 0.75 * len(idx) + 1.8 * (len(wavs) > 0)))
-    gs = fig.add_gridspec(len(idx) + (len(wavs) > 0), max(len(wavs), 1), height_ratios=[1] * len(idx) + [2.2] * (len(wavs) > 0))
+    K = history[0].shape[-2]; row = 0.35 + 0.14 * K  # inches per grid: about 14 px a codebook at 100 dpi, plus its title
+    fig = plt.figure(figsize=(7.5, row * len(idx) + 2.0 * (len(wavs) > 0)), layout='constrained')  # constrained: each row keeps its height
+    gs = fig.add_gridspec(len(idx) + (len(wavs) > 0), max(len(wavs), 1), height_ratios=[row] * len(idx) + [2.0] * (len(wavs) > 0))
     for r, s in enumerate(idx):
         ax = fig.add_subplot(gs[r, :]); h = history[s][i]
         show_tokens(h, h == V, ax=ax, V=V)
-        ax.set_title(f'step {s}/{len(history) - 1}: {int((h == V).sum())} masked', fontsize=8, loc='left')
-        ax.set_yticks([]); ax.set_xlabel(''); ax.set_ylabel('')
+        ax.set_title(f'step {s}/{len(history) - 1}: {int((h == V).sum())} masked', fontsize=9, loc='left')
+        ax.set_yticks([0, K - 1]); ax.set_ylabel('k', fontsize=8); ax.set_xlabel('')
         if r < len(idx) - 1: ax.set_xticks([])
+        else: ax.set_xlabel('audio frame t')
     for c, (w, name) in enumerate(wavs): show_spec(w, sample_rate, ax=fig.add_subplot(gs[-1, c]), title=name)
-    fig.tight_layout()
     if play and wavs:
         from IPython.display import display
         display(fig); plt.close(fig)

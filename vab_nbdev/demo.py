@@ -152,7 +152,7 @@ def _fig_ratio(out: Path, rows: list) -> Path:
     return _save(show_ratio_curve(rows, active=True), out / 'figures' / 'ratio_curve.png')
 
 def _save(fig, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=72, bbox_inches='tight'); plt.close(fig); return path
+    path.parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=100, bbox_inches='tight'); plt.close(fig); return path
 
 def _fig_film(out: Path, cache: Path, ckpt, real: np.ndarray, seed: int, fine_ckpt=None) -> Path:
     model, cfg = load_model(ckpt); tok = load_cache_tokenizer(cache)
