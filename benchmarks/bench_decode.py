@@ -44,6 +44,7 @@ def _ints(s: str) -> list[int]: return [int(x) for x in s.split(',') if x]
 
 def _sync(dev: torch.device):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
+    elif dev.type == 'mps': torch.mps.synchronize()  # kernels run asynchronously there too
 
 
 def _time(fn, dev, reps: int = 1, warmup: int = 1) -> float:
