@@ -17,6 +17,10 @@ Two autoregressive baselines, labelled for what they are:
 - `autoregressive (causal, KV cache)`: what FoleyGen-style systems run [follow-up]: a causal transformer of the
   same width and depth, video prefix first, then one step per audio frame predicting its K tokens, keys and values
   cached, guidance on a doubled batch like VAB's. Random weights: only its speed is compared. Timed in full.
+Beside each measured time, a predicted H100 time of the transformer part: its FLOPs (counted by
+`torch.utils.flop_counter.FlopCounterMode` on the `meta` device, as `bench_ops.py` does) at 40 % of the H100's dense
+bf16 peak (989 TFLOP/s). It is a FLOP-bound lower bound: it ignores the launch overhead of each sequential step (which
+dominates AR decoding at batch 1), memory bandwidth and the codec.
 Results (markdown + JSON, with the device, torch version and command) go to `benchmarks/results/`.
 
 Examples:
@@ -31,12 +35,14 @@ from pathlib import Path
 
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 import torch
+from torch.utils.flop_counter import FlopCounterMode
 
 from vab_nbdev.core import get_config, get_device, autocast
 from vab_nbdev.model import VAB
 from vab_nbdev.decoding import generate, generate_ar
 
 RESULTS = Path(__file__).resolve().parent / 'results'
+PEAK, MFU = 989e12, 0.40  # H100 SXM dense bf16 peak, and the utilisation assumed for the predicted H100 column (as bench_ops.py)
 
 
 def _ints(s: str) -> list[int]: return [int(x) for x in s.split(',') if x]
@@ -44,6 +50,7 @@ def _ints(s: str) -> list[int]: return [int(x) for x in s.split(',') if x]
 
 def _sync(dev: torch.device):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
+    elif dev.type == 'mps': torch.mps.synchronize()  # kernels run asynchronously there too
 
 
 def _time(fn, dev, reps: int = 1, warmup: int = 1) -> float:
@@ -111,6 +118,30 @@ class CausalAR(torch.nn.Module):
             logits = self.step(e.to(feats.dtype), cache, m.F + t)
         return torch.stack(out, -1)
 
+    @staticmethod
+    def decode_flops(m, every_step: bool = False) -> int:
+        """FLOPs of one guided clip (a batch of 2: conditional and null): the video prefix, then T-1 cached one-frame
+        steps (meta device). A step's FLOPs grow linearly with the cached length, so two steps are counted and the rest
+        summed exactly (`every_step`: count them all, slow for deep models)."""
+        def count(n, pos):
+            with FlopCounterMode(display=False) as fc, torch.no_grad(): ar.step(torch.empty(2, n, m.D), cache, pos)
+            return fc.get_total_flops()
+        with torch.device('meta'):
+            ar = CausalAR(m); cache = ar.new_cache(2, 'meta', torch.float32)
+            prefix, n = count(m.F, 0), m.T - 1
+            if every_step: return prefix + sum(count(1, m.F + t) for t in range(n))
+            f0, f1 = count(1, m.F), count(1, m.F + 1)
+        return prefix + n * f0 + (f1 - f0) * n * (n - 1) // 2
+
+
+def vab_forward_flops(m) -> int:
+    "FLOPs of one VAB forward pass on one clip at the full T (meta device; as bench_ops.py)."
+    with torch.device('meta'):
+        model = VAB(m).eval()
+        codes, feats = torch.zeros(1, m.K, m.T, dtype=torch.long), torch.empty(1, m.F, m.d_vis)
+        with FlopCounterMode(display=False) as fc, torch.no_grad(): model(codes, feats)
+    return fc.get_total_flops()
+
 
 class _Stop(Exception): pass
 
@@ -160,6 +191,9 @@ def bench_preset(preset: str, dev: torch.device, steps: list[int], batches: list
     print(f'[{preset}] T={T} K={cfg.model.K} V={cfg.model.V} D={cfg.model.D} layers={cfg.model.n1 + cfg.model.n2} '
           f'params={eager.num_params() / 1e6:.1f}M on {dev}', flush=True)
     codec_s = {B: (_codec_seconds(cfg, dev, B, reps) if codec else None) for B in batches}
+    g = 1 if cfg.decode.guidance in (0, 1) else 2                      # guidance: one forward on a doubled batch
+    fwd, kv = vab_forward_flops(cfg.model), CausalAR.decode_flops(cfg.model)
+    flops = lambda method, S: kv if 'KV' in method else S * g * fwd  # per clip: iterative S forwards, same-model AR T
     for comp in compiled:
         model = torch.compile(eager, mode='reduce-overhead') if comp else eager
         for B in batches:
@@ -170,10 +204,10 @@ def bench_preset(preset: str, dev: torch.device, steps: list[int], batches: list
                 dc = replace(cfg.decode, steps=S)
                 t = _time(lambda: generate(model, feats, dc, seed=0), dev, reps=reps, warmup=2 if comp else 1)
                 rows.append(dict(base, method='iterative', S=S, transformer_s_per_clip=t / B, how='measured'))
-                _report(rows[-1])
+                _report(rows[-1], flops)
             t, how = _time_ar(model, feats, cfg.decode, T, dev, ar_frames)
             rows.append(dict(base, method='autoregressive (same model)', S=T, transformer_s_per_clip=t / B, how=how))
-            _report(rows[-1])
+            _report(rows[-1], flops)
             if not comp:  # the causal baseline runs eager only
                 torch.manual_seed(0); ar = CausalAR(cfg.model).eval()
                 err = ar.check_cache(); assert err < 1e-4, f'KV cache disagrees with a full causal pass: {err}'
@@ -182,17 +216,19 @@ def bench_preset(preset: str, dev: torch.device, steps: list[int], batches: list
                 f = feats.to(torch.bfloat16) if dev.type == 'cuda' else feats
                 t = _time(lambda: ar.generate(f, cfg.decode.guidance, cfg.decode.temperature, cfg.decode.top_k), dev, reps=reps)
                 rows.append(dict(base, method='autoregressive (causal, KV cache)', S=T, transformer_s_per_clip=t / B, how='measured'))
-                _report(rows[-1])
+                _report(rows[-1], flops)
     return rows
 
 
-def _report(r: dict):
+def _report(r: dict, flops=None):
+    if flops: r['gflop_per_clip'] = flops(r['method'], r['S']) / 1e9; r['h100_s_per_clip'] = r['gflop_per_clip'] * 1e9 / (MFU * PEAK)
     c = r['codec_s_per_clip'] or 0.0
     r['total_s_per_clip'] = r['transformer_s_per_clip'] + c
     r['clips_per_s'] = 1.0 / r['total_s_per_clip']
     print(f"  {r['method']:>14} {'compiled' if r['compiled'] else 'eager':>8} B={r['batch']:<3} S={r['S']:<4} "
           f"transformer {r['transformer_s_per_clip']:.4f} s/clip + codec {c:.4f} = {r['total_s_per_clip']:.4f} s/clip "
-          f"({r['clips_per_s']:.2f} clips/s) [{r['how']}]", flush=True)
+          f"({r['clips_per_s']:.2f} clips/s) [{r['how']}]"
+          + (f" predicted H100 {r['h100_s_per_clip'] * 1e3:.3f} ms/clip ({r['gflop_per_clip']:.1f} GFLOP)" if 'h100_s_per_clip' in r else ''), flush=True)
 
 
 def ar_ratios(rows: list[dict], S: int = 16) -> list[dict]:
@@ -203,7 +239,8 @@ def ar_ratios(rows: list[dict], S: int = 16) -> list[dict]:
         it = [r for r in rows if r['method'] == 'iterative' and key(r) == key(ar) and r['S'] == S]
         if it: out.append(dict(preset=ar['preset'], baseline=ar['method'], compiled=ar['compiled'], batch=ar['batch'], S=S,
                                transformer_speedup=ar['transformer_s_per_clip'] / it[0]['transformer_s_per_clip'],
-                               total_speedup=ar['total_s_per_clip'] / it[0]['total_s_per_clip']))
+                               total_speedup=ar['total_s_per_clip'] / it[0]['total_s_per_clip'],
+                               h100_speedup=ar['h100_s_per_clip'] / it[0]['h100_s_per_clip'], sequential_steps=(ar['S'], S)))
     return out
 
 
@@ -219,15 +256,24 @@ def write_results(rows: list[dict], meta: dict, out_dir: Path, tag: str) -> Path
     (out_dir / f'bench_decode_{tag}.json').write_text(json.dumps(dict(meta=meta, rows=rows, ar_ratios=ratios), indent=1))
     L = [f"# Decoding speed ({meta['device_name']})", '',
          f"torch {meta['torch']}, {meta['date']}, command: `{meta['command']}`", '',
-         '| preset | method | compiled | batch | S | T | transformer s/clip | codec s/clip | total s/clip | clips/s | how |',
-         '|---|---|---|---|---|---|---|---|---|---|---|']
+         '| preset | method | compiled | batch | S | T | transformer s/clip | codec s/clip | total s/clip | clips/s | how '
+         '| GFLOP/clip (transformer) | predicted H100 s/clip (transformer; FLOPs at 40 % of 989 TFLOP/s bf16, lower bound) |',
+         '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     for r in rows:
         c = '-' if r['codec_s_per_clip'] is None else f"{r['codec_s_per_clip']:.4f}"
         L.append(f"| {r['preset']} | {r['method']} | {r['compiled']} | {r['batch']} | {r['S']} | {r['T']} | "
-                 f"{r['transformer_s_per_clip']:.4f} | {c} | {r['total_s_per_clip']:.4f} | {r['clips_per_s']:.2f} | {r['how']} |")
+                 f"{r['transformer_s_per_clip']:.4f} | {c} | {r['total_s_per_clip']:.4f} | {r['clips_per_s']:.2f} | {r['how']} | "
+                 f"{r['gflop_per_clip']:.1f} | {r['h100_s_per_clip']:.2e} |")
+    L += ['', 'Predicted H100: the transformer\'s counted FLOPs per clip (FlopCounterMode on the meta device; iterative: S guided '
+          'forwards, same-model AR: T, causal AR: the video prefix and T - 1 cached one-frame steps) at 40 % of the H100\'s dense '
+          'bf16 peak of 989 TFLOP/s. A FLOP-bound lower bound, not a measurement: it ignores the launch overhead of each '
+          'sequential step (S steps for iterative, T for AR: at batch 1 that overhead, not the arithmetic, sets AR\'s time), '
+          'memory bandwidth (each step reads all weights) and the codec; the same for any batch size, per clip.']
     L += ['', '## Iterative (S = 16) against each autoregressive baseline (> 1x: iterative is faster)', '',
-          '| preset | baseline | compiled | batch | speed-up (transformer) | speed-up (with codec) |', '|---|---|---|---|---|---|']
-    L += [f"| {r['preset']} | {r['baseline']} | {r['compiled']} | {r['batch']} | {r['transformer_speedup']:.1f}x | {r['total_speedup']:.1f}x |" for r in ratios]
+          '| preset | baseline | compiled | batch | speed-up (transformer) | speed-up (with codec) | predicted H100 speed-up (FLOPs only) '
+          '| sequential steps (AR / iterative) |', '|---|---|---|---|---|---|---|---|']
+    L += [f"| {r['preset']} | {r['baseline']} | {r['compiled']} | {r['batch']} | {r['transformer_speedup']:.1f}x | {r['total_speedup']:.1f}x "
+          f"| {r['h100_speedup']:.2f}x | {r['sequential_steps'][0]} / {r['sequential_steps'][1]} |" for r in ratios]
     goal = [r for r in rows if r['method'] == 'iterative' and r['preset'] == 'paper' and r['batch'] == 1 and r['S'] == 16]
     if goal:
         L += ['', '## Goal: < 0.1 s per 10 s clip at batch 1 (S = 16, with codec), >= 20x faster than AR', '']

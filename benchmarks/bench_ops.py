@@ -12,7 +12,8 @@ What is measured (only the `VAB` transformer of `get_config(preset).model`; no t
   - `autocast`: fp32 weights under `torch.inference_mode()` + bf16 autocast (how `generate` decodes on CUDA; autocast
     does not cache weight casts in inference mode, so every weight is cast on every forward). Measured with CPU
     autocast (same dtype rules and caching behaviour, `torch.autocast('cpu', dtype=torch.bfloat16)`);
-  - `inference copy`: `model.for_inference(torch.bfloat16)` (weights cast once), no autocast;
+  - `inference copy`: `model.for_inference(torch.bfloat16)` (weights cast once), no autocast, fed bf16 features
+    (`generate` casts the features to the model's dtype once, before its step loop);
   - `inference copy + autocast`: the same copy under autocast (what `generate` does if handed the copy).
   The last two need `VAB.for_inference` and are skipped on code without it.
 - FLOPs per forward and per training step (forward + backward of the masked cross-entropy), counted by
@@ -100,12 +101,12 @@ def run(preset: str, paper_T: int) -> dict:
     B = 1 if preset == 'paper' else 2
     codes, feats = _inputs(m, B, T)
     res = dict(preset=preset, params=model.num_params(), B=B, T=T, ops={})
-    settings = [('fp32', model, False), ('autocast', model, True)]
-    if hasattr(model, 'for_inference'):
+    settings = [('fp32', model, False, feats), ('autocast', model, True, feats)]
+    if hasattr(model, 'for_inference'):  # features in the copy's dtype, as `generate` casts them once before its loop
         inf = model.for_inference(torch.bfloat16)
-        settings += [('inference copy', inf, False), ('inference copy + autocast', inf, True)]
-    for name, mod, ac in settings:
-        t0 = time.time(); oc, dec = count_ops(mod, codes, feats, ac), count_ops(mod, codes, feats, ac, inference=False)
+        settings += [('inference copy', inf, False, feats.bfloat16()), ('inference copy + autocast', inf, True, feats.bfloat16())]
+    for name, mod, ac, f in settings:
+        t0 = time.time(); oc, dec = count_ops(mod, codes, f, ac), count_ops(mod, codes, f, ac, inference=False)
         res['ops'][name] = dict(total=sum(oc.ops.values()), to_copy=oc.copies, top=oc.ops.most_common(10),
                                 decomposed=sum(dec.ops.values()), decomposed_to_copy=dec.copies, decomposed_top=dec.ops.most_common(10))
         print(f'{preset} {name}: {sum(oc.ops.values())} ops, {oc.copies} _to_copy ({time.time() - t0:.1f}s) {oc.ops.most_common(10)}', file=sys.stderr, flush=True)

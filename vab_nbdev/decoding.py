@@ -105,6 +105,11 @@ def _eval_mode(model):
     finally:
         if was: model.train()
 
+def _feats_as_model(model, feats: torch.Tensor) -> torch.Tensor:
+    "`feats` in the dtype the model's forward casts them to (its `vis_proj` weights'), so the decoding loop casts once, not every step; unchanged for a model without `vis_proj`."
+    w = getattr(getattr(model, 'vis_proj', None), 'weight', None)
+    return feats if w is None or not feats.is_floating_point() else feats.to(w.dtype)
+
 def _grid(model, T: int | None) -> tuple[int, int, int]:
     "(K, V, T) of the token grid the model predicts; T defaults to the model's clip length."
     mc = getattr(model, 'cfg', model)
@@ -137,7 +142,7 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
     "Audio tokens (B, K, T) for `feats` by MaskGIT-style iterative decoding with classifier-free guidance."
     cfg = cfg or DecodeConfig()
     (K, V, T), B, dev = _grid(model, T), feats.shape[0], feats.device
-    g = _generator(seed, dev)
+    feats, g = _feats_as_model(model, feats), _generator(seed, dev)  # cast once here (bf16 for a `for_inference` copy on CUDA), not in every forward
     codes = torch.full((B, K, T), V, dtype=torch.long, device=dev) if prompt is None else prompt.to(dev, torch.long).clone()  # MASK is id V
     if n_valid is not None:  # padding is pinned (to token 0, never read) so the schedule counts only real tokens
         n_valid = n_valid.to(dev).long(); codes = codes.masked_fill(torch.arange(codes.shape[-1], device=dev) >= n_valid.view(-1, 1, 1), 0)
@@ -173,7 +178,7 @@ def generate_ar(model,  # as for `generate`
     "Audio tokens (B, K, T) decoded one frame per forward pass, left to right, all K codebooks of a frame at once."
     cfg = cfg or DecodeConfig()
     (K, V, T), B, dev = _grid(model, T), feats.shape[0], feats.device
-    g = _generator(seed, dev)
+    feats, g = _feats_as_model(model, feats), _generator(seed, dev)  # cast once, as in `generate`
     codes = torch.full((B, K, T), V, dtype=torch.long, device=dev)
     with _eval_mode(model):
         for t in range(T):

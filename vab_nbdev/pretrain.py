@@ -428,8 +428,8 @@ def _eval_sums(model, data, mask, cfg, rank=0, world=1, chunk=256) -> torch.Tens
 def evaluate_shard(model: VAB, data, mask: torch.Tensor,  # a dict or `CachedClips`; its fixed masks (N,K,T) from `heldout_masks`
                    cfg: VABConfig, rank: int = 0, world: int = 1) -> dict:
     "`evaluate` shared out: each of `world` processes scores its share of the clips; the sums are all-reduced."
-    sums = _eval_sums(model, data, mask, cfg, rank, world).to(next(model.parameters()).device)  # NCCL reduces on the GPU
-    if world > 1: dist.all_reduce(sums)
+    sums = _eval_sums(model, data, mask, cfg, rank, world)  # float64, on the CPU: MPS has no float64
+    if world > 1: sums = sums.to(next(model.parameters()).device); dist.all_reduce(sums)  # NCCL reduces on the GPU
     loss, correct, n = sums.tolist()
     return dict(eval_loss=loss / n, eval_acc=correct / n)
 
@@ -438,6 +438,7 @@ def _dist_setup(device) -> tuple[int, int, torch.device, bool]:
     "(rank, world, device, we_initialised) from torchrun's environment."
     world, rank = int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))
     device = get_device(device)
+    if world > 1 and device.type == 'mps': raise RuntimeError('several processes (torchrun, DDP) are not supported on MPS: run one process, or use CUDA or CPU')
     if world > 1 and device.type == 'cuda': device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
     if device.type == 'cuda': torch.cuda.set_device(device)
     init = world > 1 and not dist.is_initialized()
