@@ -12,7 +12,7 @@ import torch
 import matplotlib
 import matplotlib.pyplot as plt
 
-from .core import FinetuneConfig, get_config, get_device, seed_everything, show_spec, show_tokens
+from .core import FinetuneConfig, get_config, get_device, seed_everything, show_spec, show_tokens, png_256
 from .data import read_audio, read_frames, read_manifest, write_mp4
 from .synth import SynthConfig, make_dataset, CLASSES
 from .probe import train_probe, AudioProbe
@@ -152,7 +152,7 @@ def _fig_ratio(out: Path, rows: list) -> Path:
     return _save(show_ratio_curve(rows, active=True), out / 'figures' / 'ratio_curve.png')
 
 def _save(fig, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=100, bbox_inches='tight'); plt.close(fig); return path
+    path.parent.mkdir(parents=True, exist_ok=True); path.write_bytes(png_256(fig)); plt.close(fig); return path  # 100 dpi, 256 colours (00_core)
 
 def _fig_film(out: Path, cache: Path, ckpt, real: np.ndarray, seed: int, fine_ckpt=None) -> Path:
     model, cfg = load_model(ckpt); tok = load_cache_tokenizer(cache)
