@@ -311,7 +311,7 @@ def _mel_centres_hz(sr: int, n_mels: int) -> np.ndarray:
     m = np.linspace(mel(0), mel(sr / 2), n_mels + 2)[1:-1]
     return 700 * (10 ** (m / 2595) - 1)
 
-def show_spec(wav, sr: int, ax=None, title: str | None = None, n_mels: int = 64, colorbar: bool = False):
+def show_spec(wav, sr: int, ax=None, title: str | None = None, n_mels: int = 64, colorbar: bool = True):
     "Plot the log-mel spectrogram of a mono waveform: time in seconds, frequency in Hz (mel-spaced), level in dB."
     if ax is None: _, ax = plt.subplots(figsize=(6, 2))
     S = _np(log_mel(wav, sr, n_mels))
@@ -321,7 +321,7 @@ def show_spec(wav, sr: int, ax=None, title: str | None = None, n_mels: int = 64,
     hz = [f for f in (250, 500, 1000, 2000, 4000, 8000, 16000) if c[0] <= f <= c[-1]]
     ax.set_yticks([np.interp(f, c, np.arange(n_mels)) + 0.5 for f in hz], [f'{f // 1000}k' if f >= 1000 else str(f) for f in hz])
     ax.set_xlabel('time (s)'); ax.set_ylabel('Hz')
-    if colorbar: plt.colorbar(im, ax=ax, label='dB', pad=0.01)
+    if colorbar: plt.colorbar(im, ax=ax, label='dB', pad=0.01, fraction=0.04)  # level in dB (0 at 1.0 power); the colour scale spans the clip's top 80 dB
     if title: ax.set_title(title)
     return ax
 
