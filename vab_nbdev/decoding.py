@@ -285,14 +285,19 @@ def generate_two_stage(coarse,  # model over the first Kc codebooks (`cfg.model.
                        fine_cfg: DecodeConfig | None = None,  # the fine stage's, with its own step count
                        seed: int | torch.Generator | None = None,  # one generator runs through both stages
                        overlap: float = 0.5,  # as for `generate_long`
-                      ) -> torch.Tensor:
+                       return_history: bool = False,  # also the grids of both stages on all K rows (one clip-length window only): a film strip
+                      ):
     "Audio tokens (B, K, T): the coarse model decodes codebooks 0..Kc-1, then the fine model in-paints Kc..K-1 with them pinned."
     Kc, K, V = coarse.cfg.K, fine.cfg.K, fine.cfg.V
     if not Kc < K: raise ValueError(f"the fine model must cover more codebooks than the coarse one (coarse K={Kc}, fine K={K})")
     g = _generator(seed, feats.device)
+    grow = lambda c: torch.cat([c, c.new_full((c.shape[0], K - Kc, c.shape[-1]), V)], 1)       # (B, Kc, T) -> (B, K, T), MASK on the fine codebooks
+    if return_history:                                                                     # as `generate` does on one window
+        codes, h_coarse = generate(coarse, feats, coarse_cfg, seed=g, return_history=True)
+        codes, h_fine = generate(fine, feats, fine_cfg, seed=g, prompt=grow(codes), return_history=True)
+        return codes, [grow(h) for h in h_coarse] + h_fine[1:]                              # coarse steps, then fine steps
     codes = generate_long(coarse, feats, coarse_cfg, seed=g, overlap=overlap)                  # (B, Kc, T)
-    prompt = torch.cat([codes, codes.new_full((codes.shape[0], K - Kc, codes.shape[-1]), V)], 1)  # (B, K, T): MASK on the fine codebooks
-    return generate_long(fine, feats, fine_cfg, seed=g, overlap=overlap, prompt=prompt)
+    return generate_long(fine, feats, fine_cfg, seed=g, overlap=overlap, prompt=grow(codes))
 
 # %% ../nbs/05_decoding.ipynb #5b55cd77
 _VIDEO_EXTS = ('.mp4', '.mkv', '.webm', '.mov', '.avi')

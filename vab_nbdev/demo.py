@@ -75,11 +75,11 @@ def _decode_batches(gen, tok, feats: torch.Tensor, seed: int, batch: int = 32) -
 
 # %% ../nbs/08_demo.ipynb #e33fd5a0
 def _generator(ckpt, fine_ckpt=None):
-    "(gen(feats, seed) -> codes (B, K, T), the decoding config, the model): one model, or the two-stage pair when `fine_ckpt` is given."
+    "(gen(feats, seed) -> codes (B, K, T), the config, the model, the fine stage's steps): one model, or the two-stage pair when `fine_ckpt` is given."
     model, cfg = load_model(ckpt)
-    if fine_ckpt is None: return (lambda f, s: generate(model, f, cfg.decode, seed=s)), cfg, model
+    if fine_ckpt is None: return (lambda f, s: generate(model, f, cfg.decode, seed=s)), cfg, model, None
     fine, fcfg = load_model(fine_ckpt)
-    return (lambda f, s: generate_two_stage(model, fine, f, cfg.decode, fcfg.decode, seed=s)), cfg, model
+    return (lambda f, s: generate_two_stage(model, fine, f, cfg.decode, fcfg.decode, seed=s)), cfg, model, fcfg.decode.steps
 
 def _time_subset(model, gen, tok, feats: torch.Tensor, cfg, seed: int, ar: bool = True) -> dict:
     "Seconds per clip, tokens + codec decode, iterative vs autoregressive (same model) on the same batch."
@@ -91,7 +91,7 @@ def _time_subset(model, gen, tok, feats: torch.Tensor, cfg, seed: int, ar: bool 
 
 def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed: int, n_timing: int = 8, fine_ckpt=None) -> dict:
     "Generate audio for the test videos (true and mismatched), judge it with the probe, write the wavs."
-    gen_fn, cfg, model = _generator(ckpt, fine_ckpt); tok = load_cache_tokenizer(cache)
+    gen_fn, cfg, model, fine_steps = _generator(ckpt, fine_ckpt); tok = load_cache_tokenizer(cache)
     te = load_cache(cache, split='test'); feats, labels = torch.as_tensor(te['feats']).float(), np.asarray(te['labels'])
     real, _, ids = _real_audio(csv_path, 'test', cfg)
     if ids != list(te['ids']): raise RuntimeError(f'{cache}: the cached test clips differ from {csv_path}; delete {out} and run again')
@@ -116,7 +116,7 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
                 n=len(labels), embedder='probe-penultimate (offline, trained on real toy clips)',
                 seconds_per_clip=secs / len(labels), ar_seconds_per_clip=timing['ar'],
                 iterative_seconds_per_clip_same_batch=timing['iterative'], ar_batch=min(n_timing, len(labels)),
-                steps=cfg.decode.steps, fine_steps=load_model(fine_ckpt)[1].decode.steps if fine_ckpt else None, guidance=cfg.decode.guidance)
+                steps=cfg.decode.steps, fine_steps=fine_steps, guidance=cfg.decode.guidance)
 
 # %% ../nbs/08_demo.ipynb #c4c5f0eb
 def _own_codebooks(d: dict, cfg) -> dict:
@@ -157,13 +157,10 @@ def _save(fig, path: Path) -> Path:
 def _fig_film(out: Path, cache: Path, ckpt, real: np.ndarray, seed: int, fine_ckpt=None) -> Path:
     model, cfg = load_model(ckpt); tok = load_cache_tokenizer(cache)
     feats = torch.as_tensor(load_cache(cache, split='test')['feats'][:1]).float()
-    g = torch.Generator().manual_seed(seed)
-    codes, hist = generate(model, feats, cfg.decode, seed=g, return_history=True)
-    if fine_ckpt is not None:                    # two stages (05b): the coarse grid fills in, then the fine one, on all K rows
-        fine, fcfg = load_model(fine_ckpt); V, pad = cfg.model.V, fcfg.model.K - cfg.model.K
-        grow = lambda h: torch.cat([h, h.new_full((h.shape[0], pad, h.shape[-1]), V)], 1)
-        codes, h_fine = generate(fine, feats, fcfg.decode, seed=g, prompt=grow(codes), return_history=True)
-        hist = [grow(h) for h in hist] + h_fine[1:]
+    if fine_ckpt is None: codes, hist = generate(model, feats, cfg.decode, seed=seed, return_history=True)
+    else:                                        # two stages (05b): the coarse grid fills in, then the fine one, on all K rows
+        fine, fcfg = load_model(fine_ckpt)
+        codes, hist = generate_two_stage(model, fine, feats, cfg.decode, fcfg.decode, seed=seed, return_history=True)
     fig = show_film_strip(hist, 0, tok.decode(codes)[0], tok.sample_rate, real_wav=real, V=cfg.model.V, play=False)
     return _save(fig, out / 'figures' / 'film_strip.png')
 
