@@ -17,7 +17,7 @@ from .data import read_audio, read_frames, read_manifest, write_mp4
 from .synth import SynthConfig, make_dataset, CLASSES
 from .probe import train_probe, AudioProbe
 from .prepare import prepare, load_cache, load_cache_tokenizer, clip_key
-from .pretrain import pretrain, load_model, load_split, evaluate, ratio_curve, show_ratio_curve, RATIOS
+from .pretrain import pretrain, load_model, load_split, model_codebooks, evaluate, ratio_curve, show_ratio_curve, RATIOS
 from .decoding import generate, generate_ar, generate_two_stage, show_film_strip, write_wav, mismatch, onset_iou
 from .metrics import ProbeEmbedder, fad, kld, accuracy, similarity
 from .finetune import finetune_contrastive, load_contrastive, retrieval_eval, embed_clips, train_classifier
@@ -119,14 +119,10 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
                 steps=cfg.decode.steps, fine_steps=fine_steps, guidance=cfg.decode.guidance)
 
 # %% ../nbs/08_demo.ipynb #c4c5f0eb
-def _own_codebooks(d: dict, cfg) -> dict:
-    "A cache split with the codebooks the model covers (a coarse model of a two-stage pair: the first `cfg.model.codebooks`)."
-    return dict(d, codes=d['codes'][:, :cfg.model.codebooks]) if cfg.model.codebooks else d
-
 def _finetuning(out: Path, cache: Path, ckpt, steps: int | None, progress: bool) -> dict:
     "Contrastive fine-tuning, retrieval before/after, and linear-probe classification (V+A, V, A) before/after."
     model, cfg = load_model(ckpt)
-    tr, te = _own_codebooks(load_cache(cache, split='train'), cfg), _own_codebooks(load_cache(cache, split='test'), cfg)
+    tr, te = ({**d, 'codes': model_codebooks(d['codes'], cfg)} for d in (load_cache(cache, split='train'), load_cache(cache, split='test')))
     before = retrieval_eval(model, te)
     run = finetune_contrastive(ckpt, cache, out / 'contrastive', steps=steps, resume=True, progress=progress)
     cv, _, _ = load_contrastive(run['checkpoint'])

@@ -27,9 +27,10 @@ __all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'sample_mask_ratio'
            'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
            'masked_accuracy', 'unigram_nll', 'unigram_token_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate',
            'copy_neighbour', 'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError',
-           'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint', 'load_model', 'load_split', 'open_split',
-           'batch_loader', 'heldout_masks', 'evaluate_shard', 'pretrain', 'config_for_cache', 'main',
-           'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache', 'toy_test_set']
+           'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint', 'load_model', 'model_codebooks',
+           'load_split', 'open_split', 'batch_loader', 'heldout_masks', 'evaluate_shard', 'pretrain',
+           'config_for_cache', 'main', 'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache',
+           'toy_test_set']
 
 # %% ../nbs/04_pretrain.ipynb #023516f0
 def _rand(shape, generator=None, device=None, dtype=torch.float32):
@@ -369,12 +370,16 @@ def load_model(path, device=None) -> tuple[VAB, VABConfig]:
     return model.to(get_device(device)).eval(), ck['cfg']
 
 # %% ../nbs/04_pretrain.ipynb #03d10825
+def model_codebooks(codes, cfg: VABConfig):
+    "The codebooks of `codes` (N, K, T) that the model covers: the first `cfg.model.codebooks` for a coarse model of a two-stage pair, else all."
+    return codes[:, :cfg.model.codebooks] if cfg.model.codebooks else codes
+
 def load_split(cache_dir, split: str, cfg: VABConfig) -> dict | None:
     "dict(codes, feats) of one split of a cache (or of a dict split -> dict) in memory, checked against `cfg.model`; None if empty."
     d = cache_dir.get(split) if isinstance(cache_dir, dict) else load_cache(cache_dir, split=split)
     if d is None or len(d['codes']) == 0: return None
     codes, feats, m = torch.as_tensor(d['codes']).long(), torch.as_tensor(d['feats']).float(), cfg.model
-    if m.codebooks: codes = codes[:, :m.codebooks]  # a coarse model covers the tokenizer's first codebooks only
+    codes = model_codebooks(codes, cfg)  # a coarse model covers the tokenizer's first codebooks only
     if codes.shape[1:] != (m.K, m.T) or feats.shape[1:] != (m.F, m.d_vis):
         raise ValueError(f"{cache_dir if not isinstance(cache_dir, dict) else 'data'} [{split}]: codes {tuple(codes.shape)} / feats {tuple(feats.shape)} "
                          f"do not fit the model config (K={m.K}, T={m.T}, F={m.F}, d_vis={m.d_vis})")
