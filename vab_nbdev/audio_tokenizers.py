@@ -171,7 +171,7 @@ class MelRVQTokenizer(AudioTokenizer):
         self.cfg = c = cfg or AudioConfig()
         if c.kind != 'rvq': raise ValueError(f"MelRVQTokenizer needs an AudioConfig of kind 'rvq', got {c.kind!r}")
         self.gl_iters, self.nnls_iters = gl_iters, nnls_iters
-        self.codebooks = self.mean = self.std = self.floor = None  # set by `fit` (or `load`)
+        self.codebooks = self.mean = self.std = self.floor = self.top = None  # set by `fit` (or `load`)
         self._mel = torchaudio.transforms.MelSpectrogram(c.sample_rate, n_fft=c.n_fft, hop_length=c.hop_length, n_mels=c.n_mels)
         self._fb = self._mel.mel_scale.fb                      # (n_freqs, n_mels)
         self._fb_pinv = torch.linalg.pinv(self._fb.T)           # (n_freqs, n_mels)
@@ -195,7 +195,7 @@ class MelRVQTokenizer(AudioTokenizer):
         x = torch.cat([self.features(self.fit_length(wavs[i:i + 64])) for i in range(0, len(wavs), 64)])
         x = x.reshape(-1, self.cfg.n_mels)                      # (N, T, n_mels) -> (N*T, n_mels)
         x = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:max_frames].to(x.device)]
-        self.floor = x.max() - (self.cfg.db_range if db_range is None else db_range)
+        self.top = x.max(); self.floor = self.top - (self.cfg.db_range if db_range is None else db_range)
         x = x.clamp_min(self.floor)
         self.mean, self.std = x.mean(0), x.std(0).clamp_min(1e-3)
         self.codebooks = residual_kmeans((x - self.mean) / self.std, self.K, self.V, iters, seed)
@@ -208,11 +208,16 @@ class MelRVQTokenizer(AudioTokenizer):
         return codes.reshape(B, T, -1).transpose(1, 2)          # (B*T, K) -> (B, K, T)
 
     def mel_from_codes(self, codes: torch.Tensor) -> torch.Tensor:
-        "Log-mel frames (B, T, n_mels) in dB for codes (B, K', T): centroid sums, de-normalised."
+        "Log-mel frames (B, T, n_mels) in dB for codes (B, K', T): centroid sums, de-normalised, kept inside the range fitted [floor, top]."
         self._check_fitted()
         B, K, T = codes.shape
         z = rvq_decode(codes.transpose(1, 2).reshape(B * T, K), self.codebooks.to(codes.device))  # (B, K, T) -> (B*T, n_mels)
-        return z.reshape(B, T, -1) * self.std.to(z.device) + self.mean.to(z.device)
+        db = z.reshape(B, T, -1) * self.std.to(z.device) + self.mean.to(z.device)
+        return db.clamp(self.floor.to(db.device), self._top.to(db.device))  # generated codes can sum past the loudest frame ever seen [ours]
+
+    @property
+    def _top(self) -> torch.Tensor:  # tokenizers saved before `top` was kept: the floor's definition gives it back
+        return self.top if self.top is not None else self.floor + self.cfg.db_range
 
     def mel_to_wav(self, db: torch.Tensor, seed: int = 0) -> torch.Tensor:
         "Audio (B, T * hop) for log-mel frames (B, T, n_mels) in dB: NNLS mel inversion, then seeded Griffin-Lim."
@@ -232,12 +237,13 @@ class MelRVQTokenizer(AudioTokenizer):
 
     def _state(self):
         self._check_fitted()
-        return dict(codebooks=self.codebooks.cpu(), mean=self.mean.cpu(), std=self.std.cpu(), floor=self.floor.cpu())
+        return dict(codebooks=self.codebooks.cpu(), mean=self.mean.cpu(), std=self.std.cpu(), floor=self.floor.cpu(), top=self._top.cpu())
 
     @classmethod
     def _from_saved(cls, cfg, state, **kw):
         tok = cls(cfg, **kw)
         tok.codebooks, tok.mean, tok.std, tok.floor = (state[k] for k in ('codebooks', 'mean', 'std', 'floor'))
+        tok.top = state.get('top')
         return tok
 
 # %% ../nbs/02a_audio_tokenizers.ipynb #7719d27b

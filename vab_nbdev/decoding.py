@@ -303,9 +303,11 @@ def generate_two_stage(coarse,  # model over the first Kc codebooks (`cfg.model.
 _VIDEO_EXTS = ('.mp4', '.mkv', '.webm', '.mov', '.avi')
 
 def write_wav(path, wav, sample_rate: int) -> Path:
-    "Write a mono float waveform in [-1, 1] as 16-bit PCM wav (stdlib `wave`)."
+    "Write a mono float waveform as 16-bit PCM wav (stdlib `wave`); a clip that peaks above 1 is scaled down to peak 1, never clipped [ours]."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    pcm = (np.clip(np.asarray(wav, np.float32).reshape(-1), -1, 1) * 32767).round().astype('<i2')
+    x = np.nan_to_num(np.asarray(wav, np.float32).reshape(-1)); peak = float(np.abs(x).max(initial=0.0))
+    if peak > 1: x = x / peak  # Griffin-Lim's phases can peak past full scale: keep the waveform's shape, lose a little level
+    pcm = (np.clip(x, -1, 1) * 32767).round().astype('<i2')
     with wave.open(str(path), 'wb') as w:
         w.setnchannels(1); w.setsampwidth(2); w.setframerate(int(sample_rate)); w.writeframes(pcm.tobytes())
     return path

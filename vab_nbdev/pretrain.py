@@ -23,8 +23,8 @@ from .model import VAB
 from .prepare import CachedClips, cache_config, load_cache, load_cache_tokenizer, prepare, prepare_toy
 
 # %% auto #0
-__all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_batch',
-           'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
+__all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_levels',
+           'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
            'masked_accuracy', 'unigram_nll', 'unigram_token_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate',
            'copy_neighbour', 'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError',
            'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint', 'load_model', 'model_codebooks',
@@ -60,10 +60,14 @@ def mask_tokens(codes: torch.Tensor,    # (B, K, T) long audio tokens in [0, V)
                 mask_id: int,           # the MASK id (= V)
                 generator=None,         # torch.Generator for the mask draw
                 n_valid=None,           # (B,) real audio frames per clip; the padding after them is never masked (so never scored)
-                visible: int = 0):      # the first `visible` codebooks are never masked: the coarse-to-fine model's given codebooks (`cfg.mask.visible_codebooks`)
+                visible: int = 0,       # the first `visible` codebooks are never masked: the coarse-to-fine model's given codebooks (`cfg.mask.visible_codebooks`)
+                level=None):            # (B,) long or None: clip b is masked level by level at codebook level[b] (-1: every token alike)
     "Mask each token with its clip's ratio -> (inputs (B,K,T) with MASK, mask (B,K,T) bool)."
     B = codes.shape[0]
     u = _rand(codes.shape, generator, codes.device)                          # (B, K, T)
+    if level is not None:  # codebooks below the level: given; the level: at the clip's ratio; above it: all masked
+        k, q = torch.arange(codes.shape[1], device=u.device).view(1, -1, 1), level.to(u.device).view(B, 1, 1)
+        u = torch.where((q >= 0) & (k < q), 2.0, torch.where((q >= 0) & (k > q), -1.0, u))
     if visible: u[:, :visible] = 2.0                                          # above every ratio: never masked, never scored
     if n_valid is not None: u = u.masked_fill(torch.arange(codes.shape[-1], device=u.device) >= n_valid.to(u.device).view(B, 1, 1), 2.0)
     mask = u < ratio.to(u.device).view(B, *[1] * (codes.dim() - 1))
@@ -98,6 +102,13 @@ def _take(data, idx: torch.Tensor, keys=('codes', 'feats')) -> dict:
 
 def _len(data) -> int: return len(data) if isinstance(data, CachedClips) else len(data['codes'])
 
+def draw_levels(B: int, cfg: VABConfig, g) -> torch.Tensor | None:
+    "(B,) codebook level per clip for level-by-level masking (-1: masked alike), or None when `cfg.mask.levels` is 0."
+    if not cfg.mask.levels: return None
+    v, K = cfg.mask.visible_codebooks, cfg.model.K
+    q = v + torch.randint(K - v, (B,), generator=g)             # uniform over the codebooks the model predicts
+    return torch.where(_rand(B, g) < cfg.mask.levels, q, -1)
+
 def draw_batch(data,                 # dict(codes (N,K,T), feats (N,F,Dv)[, n_valid]) in memory, or a memory-mapped `CachedClips`
                cfg: VABConfig,
                step: int,            # the optimiser step: with cfg.train.seed, the only source of randomness of the batch
@@ -107,10 +118,13 @@ def draw_batch(data,                 # dict(codes (N,K,T), feats (N,F,Dv)[, n_va
     g = torch.Generator().manual_seed(_seed(seed, _BATCH, step))
     idx = torch.randperm(N, generator=g)[:B] if B <= N else torch.randint(N, (B,), generator=g)
     ratio, drop = sample_mask_ratio(B, cfg.mask, g), _rand(B, g) < cfg.mask.cond_drop
+    level = draw_levels(B, cfg, g)
+    if level is not None: ratio = torch.where(level >= 0, torch.cos(math.pi / 2 * _rand(B, g)), ratio)  # a level's own ratio: MaskGIT's cosine draw
     mine = torch.arange(B).tensor_split(world)[rank]            # this process's places j in the global batch
     d = _take(data, idx[mine]); codes, nv = d['codes'].long(), d.get('n_valid')
     masked = [mask_tokens(codes[i:i + 1], ratio[j:j + 1], cfg.model.V, torch.Generator().manual_seed(_seed(seed, _MASK, step, j)),
-                          None if nv is None else nv[i:i + 1], cfg.mask.visible_codebooks) for i, j in enumerate(mine.tolist())]  # clip j's mask: from (seed, step, j)
+                          None if nv is None else nv[i:i + 1], cfg.mask.visible_codebooks,
+                          None if level is None else level[j:j + 1]) for i, j in enumerate(mine.tolist())]  # clip j's mask: from (seed, step, j)
     inputs, mask = (torch.cat(x) for x in zip(*masked))
     return dict(inputs=inputs, targets=codes, mask=mask, feats=d['feats'].float(), drop=drop[mine],
                 **({} if nv is None else dict(n_valid=nv.long())))
@@ -587,7 +601,7 @@ def main(argv=None):
 # %% ../nbs/04_pretrain.ipynb #d5de7b7b
 TOY_COMMAND = 'python -c "from vab_nbdev.pretrain import make_toy_checkpoint; make_toy_checkpoint()"'
 TOY_DATA = dict(n_train=1440, n_test=120, seed=0)  # the toy data the shipped model is trained on [ours]
-TOY_STEPS = 2400  # twice the demo's pre-training budget, at the tiny preset's learning rate [ours]
+TOY_STEPS = 1200  # the demo's pre-training budget: the shipped model is the tiny preset's own recipe [ours]
 
 def toy_checkpoint_dir() -> Path:
     "Where the shipped toy checkpoint lives: `vab_nbdev/assets/toy/`."
