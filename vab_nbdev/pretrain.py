@@ -23,10 +23,10 @@ from .model import VAB
 from .prepare import CachedClips, cache_config, load_cache, load_cache_tokenizer, prepare, prepare_toy
 
 # %% auto #0
-__all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'sample_mask_ratio', 'mask_tokens', 'masked_loss', 'draw_levels',
-           'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask', 'token_scores',
-           'masked_accuracy', 'unigram_nll', 'unigram_token_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate',
-           'copy_neighbour', 'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError',
+__all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'cosine_ratio', 'sample_mask_ratio', 'mask_tokens', 'masked_loss',
+           'draw_levels', 'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask',
+           'token_scores', 'masked_accuracy', 'unigram_nll', 'unigram_token_nll', 'unigram_mode', 'unigram_accuracy',
+           'evaluate', 'copy_neighbour', 'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError',
            'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint', 'load_model', 'model_codebooks',
            'load_split', 'open_split', 'batch_loader', 'heldout_masks', 'evaluate_shard', 'pretrain',
            'config_for_cache', 'main', 'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache',
@@ -38,6 +38,10 @@ def _rand(shape, generator=None, device=None, dtype=torch.float32):
     dev = generator.device if generator is not None else (device or 'cpu')
     return torch.rand(shape, generator=generator, device=dev, dtype=dtype)
 
+def cosine_ratio(u: torch.Tensor) -> torch.Tensor:
+    "MaskGIT's cosine draw: ratio cos(pi/2 u) for u uniform on [0, 1) (most ratios high, a few low) [MaskGIT]."
+    return torch.cos(math.pi / 2 * u)
+
 def sample_mask_ratio(B: int,                  # number of clips
                       cfg: MaskConfig,         # `cfg.mask`: schedule, mean, std, lo, hi
                       generator=None,          # torch.Generator (its device is used)
@@ -46,7 +50,7 @@ def sample_mask_ratio(B: int,                  # number of clips
     u = _rand(B, generator, device, torch.float64)
     if cfg.schedule not in ('truncnorm', 'cosine', 'mix'):
         raise ValueError(f"MaskConfig.schedule must be 'truncnorm', 'cosine' or 'mix', got {cfg.schedule!r}")
-    cos = torch.cos(math.pi / 2 * u)
+    cos = cosine_ratio(u)
     if cfg.schedule == 'cosine': return cos.float()
     a, b = (torch.special.ndtr(torch.tensor((x - cfg.mean) / cfg.std, dtype=torch.float64)) for x in (cfg.lo, cfg.hi))
     r = (cfg.mean + cfg.std * torch.special.ndtri(a + (b - a) * u)).clamp(cfg.lo, cfg.hi)  # inverse CDF of the truncated normal
@@ -119,7 +123,7 @@ def draw_batch(data,                 # dict(codes (N,K,T), feats (N,F,Dv)[, n_va
     idx = torch.randperm(N, generator=g)[:B] if B <= N else torch.randint(N, (B,), generator=g)
     ratio, drop = sample_mask_ratio(B, cfg.mask, g), _rand(B, g) < cfg.mask.cond_drop
     level = draw_levels(B, cfg, g)
-    if level is not None: ratio = torch.where(level >= 0, torch.cos(math.pi / 2 * _rand(B, g)), ratio)  # a level's own ratio: MaskGIT's cosine draw
+    if level is not None: ratio = torch.where(level >= 0, cosine_ratio(_rand(B, g)), ratio)  # a level's own ratio: MaskGIT's cosine draw
     mine = torch.arange(B).tensor_split(world)[rank]            # this process's places j in the global batch
     d = _take(data, idx[mine]); codes, nv = d['codes'].long(), d.get('n_valid')
     masked = [mask_tokens(codes[i:i + 1], ratio[j:j + 1], cfg.model.V, torch.Generator().manual_seed(_seed(seed, _MASK, step, j)),
@@ -601,7 +605,7 @@ def main(argv=None):
 # %% ../nbs/04_pretrain.ipynb #d5de7b7b
 TOY_COMMAND = 'python -c "from vab_nbdev.pretrain import make_toy_checkpoint; make_toy_checkpoint()"'
 TOY_DATA = dict(n_train=1440, n_test=120, seed=0)  # the toy data the shipped model is trained on [ours]
-TOY_STEPS = 2400  # twice the demo's pre-training budget, at the tiny preset's learning rate [ours]
+TOY_STEPS = 1200  # the demo's pre-training budget: the shipped model is the tiny preset's own recipe [ours]
 
 def toy_checkpoint_dir() -> Path:
     "Where the shipped toy checkpoint lives: `vab_nbdev/assets/toy/`."

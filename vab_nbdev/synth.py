@@ -14,8 +14,8 @@ from .core import get_config
 from .data import write_mp4, clip_filename
 
 # %% auto #0
-__all__ = ['CLASSES', 'SynthConfig', 'pitch_of', 'level_of', 'synth_clip', 'synth_arrays', 'show_clip', 'default_data_dir',
-           'make_dataset', 'main']
+__all__ = ['CLASSES', 'SynthConfig', 'pitch_of', 'level_of', 'synth_clip', 'synth_arrays', 'frames_at', 'show_clip',
+           'default_data_dir', 'make_dataset', 'main']
 
 # %% ../nbs/01a_synth.ipynb #76c27d16
 CLASSES = ['red circle / sine', 'green square / buzz', 'blue triangle / saw', 'yellow diamond / bell', 'magenta cross / hiss']
@@ -196,6 +196,16 @@ def synth_arrays(n: int,                  # number of clips
     return dict(frames=np.stack([c['frames'] for c in clips]) if n else np.zeros((0, cfg.n_video_frames, cfg.image_size, cfg.image_size, 3), np.uint8),
                 audio=np.stack([c['audio'] for c in clips]) if n else np.zeros((0, cfg.n_samples), np.float32),
                 labels=labels, events=[c['events'] for c in clips], video_fps=cfg.video_fps, sample_rate=cfg.sample_rate)
+
+# %% ../nbs/01a_synth.ipynb #a24a6d06
+def frames_at(frames: np.ndarray,   # (..., Fv, H, W, 3) video frames at `video_fps`
+              video_fps: float,     # their frame rate
+              fps: float) -> np.ndarray:  # the rate a visual encoder reads (`cfg.visual.fps`)
+    "The frames shown at times i / fps (i = 0, 1, ...), as `read_frames` samples a video file: features at any rate from the arrays."
+    n = int(round(frames.shape[-4] / video_fps * fps))
+    idx = np.floor(np.arange(n) * video_fps / fps + 1e-6).astype(int)  # 1e-6: float error at exact frame times
+    return frames[..., idx, :, :, :]
+
 
 # %% ../nbs/01a_synth.ipynb #f940380f
 def _rms_frames(wav: np.ndarray, sr: int, fps: float) -> np.ndarray:
