@@ -154,6 +154,8 @@ def main():
     p.add_argument('--root', default='/tmp/vab_talk'); p.add_argument('--name', default='base')
     p.add_argument('--n-train', type=int, default=300); p.add_argument('--n-test', type=int, default=100)
     p.add_argument('--seed', type=int, default=0, help='vab_train and vab_generate seed')
+    p.add_argument('--guidance', type=float, default=None, help="decoding guidance w (default: the checkpoint config's); "
+                   "outputs get a _w<w> suffix, so one trained run can be judged at several w")
     p.add_argument('--train-args', nargs=argparse.REMAINDER, default=[], help='extra vab_train arguments (last)')
     a = p.parse_args()
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
@@ -163,8 +165,10 @@ def main():
     cache = root / 'cache'
     if not (cache / 'index.json').exists(): times['prepare'] = sh(bin_ / 'vab_prepare', csv_path, cache, '--quiet', log=log)
     times['train'] = sh(bin_ / 'vab_train', cache, run / 'train', '--quiet', '--seed', a.seed, '--resume', *a.train_args, log=log)
-    times['generate'] = sh(bin_ / 'vab_generate', cache, '--split', 'test', '--checkpoint', run / 'train', '--out', run / 'gen',
-                           '--no-mp4', '--quiet', '--seed', a.seed, log=log)
+    sfx = '' if a.guidance is None else f'_w{a.guidance:g}'
+    gw = [] if a.guidance is None else ['--guidance', a.guidance]
+    times['generate'] = sh(bin_ / 'vab_generate', cache, '--split', 'test', '--checkpoint', run / 'train', '--out', run / f'gen{sfx}',
+                           '--no-mp4', '--quiet', '--seed', a.seed, *gw, log=log)
 
     import torch
     from vab_nbdev.prepare import load_cache, load_cache_tokenizer
@@ -172,17 +176,19 @@ def main():
     from vab_nbdev.decoding import generate, mismatch, write_wav
     tr, te, tok = load_cache(cache, 'train'), load_cache(cache, 'test'), load_cache_tokenizer(cache)
     model, cfg = load_model(run / 'train')
+    if a.guidance is not None: cfg.decode.guidance = a.guidance
     codes, feats = torch.as_tensor(te['codes']).long(), torch.as_tensor(te['feats']).float()
     test = dict(codes=codes, feats=feats)
     curve = ratio_curve(model, test, torch.as_tensor(tr['codes']).long(), cfg, ratios=(None, 0.5, 1.0), seed=0)
     # the mismatched control and the ceiling, written beside the generated clips with the true clip's id
     gm = tok.decode(generate(model, feats[mismatch(te['labels'], a.seed)], cfg.decode, seed=a.seed)).float().numpy()
     rec = tok.decode(codes).float().numpy()
-    for name, wavs in (('gen_mismatched', gm), ('reconstruction', rec)):
+    for name, wavs in ((f'gen_mismatched{sfx}', gm), ('reconstruction', rec)):
         for cid, w in zip(te['ids'], wavs): write_wav(run / name / f'{cid}.wav', w, cfg.audio.sample_rate)
     probe = root / 'probe.pt'
     ev = {}
-    for name in ('gen', 'gen_mismatched', 'reconstruction'):
+    sets_ = (f'gen{sfx}', f'gen_mismatched{sfx}', 'reconstruction')
+    for name in sets_:
         extra = ['--probe', probe] if probe.exists() else ['--train-probe-on', csv_path, '--save-probe', probe]
         sh(bin_ / 'vab_eval', run / name, root / 'video', *extra, '--cache', cache, '--out', run / f'eval_{name}.json', log=log)
         ev[name] = json.loads((run / f'eval_{name}.json').read_text())
@@ -194,15 +200,15 @@ def main():
     truth = np.array([names.index(te['classes'][l]) for l in te['labels']])
     n = int(SECONDS * ref.sample_rate)
     sets = dict(real=np.stack([read_audio(root / 'video' / f'{c}.mp4', ref.sample_rate, SECONDS) for c in te['ids']]))
-    for name in ('gen', 'gen_mismatched', 'reconstruction'):
+    for name in sets_:
         ws = [read_wav(run / name / f'{c}.wav')[0] for c in te['ids']]
         sets[name] = np.stack([np.pad(w[:n], (0, max(0, n - len(w)))) for w in ws])
     acc = {k: float((ref.logits(w).argmax(-1).numpy() == truth).mean()) for k, w in sets.items()}
     scores = dict(times=times, class_acc=acc, curve=curve,
                   eval={k: dict(fad=v['fad'], kld=v.get('kld'), agreement=v.get('label_agreement'), n_pairs=v['n_pairs']) for k, v in ev.items()},
-                  train_args=a.train_args)
+                  train_args=a.train_args, guidance=cfg.decode.guidance)
     print('class accuracy (reference probe):', json.dumps(acc))
-    (run / 'scores.json').write_text(json.dumps(scores, indent=1, default=str))
+    (run / f'scores{sfx}.json').write_text(json.dumps(scores, indent=1, default=str))
     print(json.dumps(scores['eval'], indent=1, default=str))
     for row in curve:
         print(f"ratio {row['ratio']}: acc video {row['acc_video']:.3f} null {row['acc_null_video']:.3f} copy {row['acc_copy']:.3f} uni {row['acc_unigram']:.3f}"
