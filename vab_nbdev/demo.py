@@ -12,7 +12,7 @@ import torch
 import matplotlib
 import matplotlib.pyplot as plt
 
-from .core import FinetuneConfig, get_config, get_device, seed_everything, show_spec, show_tokens, png_256
+from .core import DecodeConfig, FinetuneConfig, get_config, get_device, seed_everything, show_spec, show_tokens, png_256
 from .data import read_audio, read_frames, read_manifest, write_mp4
 from .synth import SynthConfig, make_dataset, CLASSES
 from .probe import train_probe, AudioProbe
@@ -74,9 +74,10 @@ def _decode_batches(gen, tok, feats: torch.Tensor, seed: int, batch: int = 32) -
     return np.concatenate(out), time.perf_counter() - t0
 
 # %% ../nbs/08_demo.ipynb #e33fd5a0
-def _generator(ckpt, fine_ckpt=None):
-    "(gen(feats, seed) -> codes (B, K, T), the config, the model, the fine stage's steps): one model, or the two-stage pair when `fine_ckpt` is given."
+def _generator(ckpt, fine_ckpt=None, decode: DecodeConfig | None = None):
+    "(gen(feats, seed) -> codes (B, K, T), the config, the model, the fine stage's steps): one model, or the two-stage pair when `fine_ckpt` is given; `decode` replaces the checkpoint's (first stage's) decoding settings."
     model, cfg = load_model(ckpt)
+    if decode is not None: cfg.decode = decode
     if fine_ckpt is None: return (lambda f, s: generate(model, f, cfg.decode, seed=s)), cfg, model, None
     fine, fcfg = load_model(fine_ckpt)
     return (lambda f, s: generate_two_stage(model, fine, f, cfg.decode, fcfg.decode, seed=s)), cfg, model, fcfg.decode.steps
@@ -89,9 +90,10 @@ def _time_subset(model, gen, tok, feats: torch.Tensor, cfg, seed: int, ar: bool 
         t0 = time.perf_counter(); tok.decode(fns[name]()); res[name] = (time.perf_counter() - t0) / len(feats)
     return res
 
-def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed: int, n_timing: int = 8, fine_ckpt=None) -> dict:
+def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed: int, n_timing: int = 8, fine_ckpt=None,
+                decode: DecodeConfig | None = None) -> dict:  # decoding settings other than the checkpoint's (benchmarks/guidance_sweep.py)
     "Generate audio for the test videos (true and mismatched), judge it with the probe, write the wavs."
-    gen_fn, cfg, model, fine_steps = _generator(ckpt, fine_ckpt); tok = load_cache_tokenizer(cache)
+    gen_fn, cfg, model, fine_steps = _generator(ckpt, fine_ckpt, decode); tok = load_cache_tokenizer(cache)
     te = load_cache(cache, split='test'); feats, labels = torch.as_tensor(te['feats']).float(), np.asarray(te['labels'])
     real, _, ids = _real_audio(csv_path, 'test', cfg)
     if ids != list(te['ids']): raise RuntimeError(f'{cache}: the cached test clips differ from {csv_path}; delete {out} and run again')
