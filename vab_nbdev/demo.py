@@ -186,6 +186,7 @@ def _examples(out: Path, csv_path, cfg, n: int = 4) -> list:
 # %% ../nbs/08_demo.ipynb #37a697a2
 def _fmt(v):
     if isinstance(v, float): return f'{v:.3f}' if abs(v) < 100 else f'{v:.1f}'
+    if isinstance(v, list): return f'{len(v)} rows (plotted above; each in metrics.json)'  # the ratio curve: a table cell cannot show it
     return str(v)
 
 def _rows(d: dict, prefix: str = '') -> list:
