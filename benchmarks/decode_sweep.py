@@ -1,0 +1,87 @@
+"""Decoding settings judged on a validation split: a finished `vab_demo` folder's model, probe and tokenizer, on
+toy clips that neither its training nor its test split contains.
+
+`guidance_sweep.py` re-runs the demo's own 120 test clips, so a setting chosen with it is chosen on the test set.
+This script writes a separate validation set first (`SynthConfig(seed=1000 + the demo's seed, n_train=0,
+n_test=N)`: the same generator, another seed, so other clips), prepares it with the demo cache's tokenizer
+through the real pipeline (mp4 -> `prepare`), and scores each decoding variant on it with the demo's generation
+stage's pieces (`demo._generator`, the probe, `onset_iou`): class accuracy of audio generated from the true video
+against the tokenizer's reconstructions of the same clips (the ceiling, computed once), onset IoU, and with
+`--full` the whole generation stage (`demo._generation`: mismatched videos, FAD, KLD as well).
+
+    python benchmarks/decode_sweep.py /tmp/d/s0 "guidance=2" "guidance=1.5" "temperature=0.3;top_k=8"
+
+Each variant is `;`-separated `DecodeConfig` fields on top of the checkpoint's own. Results are printed and
+appended to OUT/decode_sweep.jsonl. Nothing in the demo folder is changed.
+"""
+import argparse, json, tempfile, time
+from dataclasses import replace, fields, asdict
+from pathlib import Path
+import numpy as np, torch
+from vab_nbdev.core import DecodeConfig
+from vab_nbdev.demo import _generation, _generator, _decode_batches, _real_audio
+from vab_nbdev.decoding import onset_iou
+from vab_nbdev.metrics import ProbeEmbedder
+from vab_nbdev.prepare import load_cache
+from vab_nbdev.pretrain import load_model
+from vab_nbdev.prepare import prepare, load_cache_tokenizer
+from vab_nbdev.probe import AudioProbe
+from vab_nbdev.synth import SynthConfig, make_dataset, CLASSES
+
+_TYPES = {f.name: f.type for f in fields(DecodeConfig)}
+
+def parse_variant(s: str) -> dict:
+    "'guidance=1.5;temperature=0.3' -> {'guidance': 1.5, 'temperature': 0.3} (typed as DecodeConfig's fields)."
+    out = {}
+    for kv in filter(None, s.split(';')):
+        k, v = kv.split('=')
+        if k not in _TYPES: raise SystemExit(f"unknown DecodeConfig field {k!r}: one of {sorted(_TYPES)}")
+        out[k] = v if _TYPES[k] == 'str' else (int(v) if _TYPES[k] == 'int' else float(v))
+    return out
+
+def validation_set(demo: Path, root: Path, n: int, seed: int, cfg) -> tuple[Path, Path]:
+    "Write (once) and prepare N validation clips with the demo cache's tokenizer; returns (csv, cache)."
+    csv_path = make_dataset(root / 'media', SynthConfig(seed=seed, n_train=0, n_test=n), progress=False)
+    cache = root / 'cache'
+    prepare(csv_path, cache, cfg, tokenizer=load_cache_tokenizer(demo / 'cache'), progress=False, classes=CLASSES, split='test')
+    return csv_path, cache
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('out', type=Path, help="a finished vab_demo --out folder")
+    p.add_argument('variants', nargs='+', help="decoding variants, e.g. 'guidance=1.5;temperature=0.3' ('' = the checkpoint's own)")
+    p.add_argument('--n', type=int, default=240, help='validation clips (default 240)')
+    p.add_argument('--val-root', type=Path, help='where the validation set lives (default OUT/validation)')
+    p.add_argument('--full', action='store_true', help="the demo's whole generation stage per variant (mismatched videos, FAD, KLD; twice the time)")
+    a = p.parse_args()
+    ckpt = json.loads((a.out / 'stages' / 'pretrain.json').read_text())['checkpoint']
+    cfg, probe = load_model(ckpt)[1], AudioProbe.load(a.out / 'probe.pt')
+    val_seed = 1000 + cfg.train.seed
+    csv_path, cache = validation_set(a.out, a.val_root or a.out / 'validation', a.n, val_seed, cfg)
+    tok, te = load_cache_tokenizer(cache), load_cache(cache, split='test')
+    feats, labels = torch.as_tensor(te['feats']).float(), np.asarray(te['labels'])
+    real, emb, sr = _real_audio(csv_path, 'test', cfg)[0], ProbeEmbedder(probe), cfg.audio.sample_rate
+    with torch.inference_mode(): rec = tok.decode(torch.as_tensor(te['codes']).long()).float().numpy()
+    ceiling = float((emb.logits(rec).argmax(-1).numpy() == labels).mean())
+    for v in a.variants:
+        kw, t0 = parse_variant(v), time.perf_counter()
+        dec = replace(cfg.decode, **kw)
+        if a.full:
+            with tempfile.TemporaryDirectory() as t: g = _generation(Path(t), csv_path, cache, ckpt, probe, cfg.train.seed, 0, decode=dec)
+        else:
+            gen, _ = _decode_batches(_generator(ckpt, decode=dec)[0], tok, feats, cfg.train.seed)
+            pred = emb.logits(gen).argmax(-1).numpy()
+            g = dict(n=len(labels), class_acc=float((pred == labels).mean()), class_acc_reconstruction=ceiling,
+                     onset_iou=float(onset_iou(gen, real, sr).mean()),
+                     confusion=np.bincount(labels * len(CLASSES) + pred, minlength=len(CLASSES) ** 2).reshape(len(CLASSES), -1).tolist())
+        row = dict(demo=str(a.out), val_seed=val_seed, variant=v or 'checkpoint', decode=asdict(dec),
+                   ratio=g['class_acc'] / g['class_acc_reconstruction'], seconds=round(time.perf_counter() - t0, 1),
+                   **{k: g[k] for k in ('n', 'class_acc', 'class_acc_reconstruction', 'onset_iou', 'confusion', 'class_acc_mismatched',
+                                        'fad', 'fad_reconstruction', 'kld') if k in g})
+        with open(a.out / 'decode_sweep.jsonl', 'a') as fh: fh.write(json.dumps(row) + '\n')
+        extra = (f", mismatched {g['class_acc_mismatched']:.3f}, FAD {g['fad']:.2f} (rec {g['fad_reconstruction']:.2f}), KLD {g['kld']:.3f}"
+                 if a.full else '')
+        print(f"{a.out.name} [{row['variant']}] n={row['n']}: class {row['class_acc']:.3f} / ceiling {row['class_acc_reconstruction']:.3f} "
+              f"= {row['ratio']:.3f}, onset {row['onset_iou']:.3f}{extra}  [{row['seconds']} s]", flush=True)
+
+if __name__ == '__main__': main()
