@@ -22,11 +22,10 @@ from vab_nbdev.core import DecodeConfig
 from vab_nbdev.demo import _generation, _generator, _decode_batches, _real_audio
 from vab_nbdev.decoding import onset_iou
 from vab_nbdev.metrics import ProbeEmbedder
-from vab_nbdev.prepare import load_cache
-from vab_nbdev.pretrain import load_model
-from vab_nbdev.prepare import prepare, load_cache_tokenizer
+from vab_nbdev.pretrain import load_model, toy_cache
+from vab_nbdev.prepare import load_cache, load_cache_tokenizer
 from vab_nbdev.probe import AudioProbe
-from vab_nbdev.synth import SynthConfig, make_dataset, CLASSES
+from vab_nbdev.synth import CLASSES
 
 _TYPES = {f.name: f.type for f in fields(DecodeConfig)}
 
@@ -40,11 +39,9 @@ def parse_variant(s: str) -> dict:
     return out
 
 def validation_set(demo: Path, root: Path, n: int, seed: int, cfg) -> tuple[Path, Path]:
-    "Write (once) and prepare N validation clips with the demo cache's tokenizer; returns (csv, cache)."
-    csv_path = make_dataset(root / 'media', SynthConfig(seed=seed, n_train=0, n_test=n), progress=False)
-    cache = root / 'cache'
-    prepare(csv_path, cache, cfg, tokenizer=load_cache_tokenizer(demo / 'cache'), progress=False, classes=CLASSES, split='test')
-    return csv_path, cache
+    "Write (once) and prepare N validation clips with the demo cache's tokenizer (`pretrain.toy_cache`); returns (csv, cache)."
+    cache = toy_cache(load_cache_tokenizer(demo / 'cache'), cfg, root, n_train=0, n_test=n, seed=seed)
+    return root / 'media' / 'vggsound.csv', cache
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
