@@ -21,13 +21,14 @@ def main():
     a = p.parse_args()
     ckpt = json.loads((a.out / 'stages' / 'pretrain.json').read_text())['checkpoint']
     cfg, probe = load_model(ckpt)[1], AudioProbe.load(a.out / 'probe.pt')
+    temp = cfg.decode.temperature if a.temperature is None else a.temperature
     for w in (float(x) for x in a.w.split(',')):
         with tempfile.TemporaryDirectory() as t:
             g = _generation(Path(t), a.out / 'media' / 'vggsound.csv', a.out / 'cache', ckpt, probe, cfg.train.seed, 0,
-                            decode=replace(cfg.decode, guidance=w, temperature=cfg.decode.temperature if a.temperature is None else a.temperature))
-        print(f"{a.out.name} w={w} temperature={cfg.decode.temperature if a.temperature is None else a.temperature}: class {g['class_acc']:.3f} (ceiling {g['class_acc_reconstruction']:.3f}, ratio "
+                            decode=replace(cfg.decode, guidance=w, temperature=temp))
+        print(f"{a.out.name} w={w} temperature={temp}: class {g['class_acc']:.3f} (ceiling {g['class_acc_reconstruction']:.3f}, ratio "
               f"{g['class_acc'] / g['class_acc_reconstruction']:.3f}), mismatched {g['class_acc_mismatched']:.3f}, onset {g['onset_iou']:.3f}, "
               f"FAD {g['fad']:.2f} (rec {g['fad_reconstruction']:.2f}, mis {g['fad_mismatched']:.2f}), KLD {g['kld']:.3f}", flush=True)
-        print(json.dumps({k: v for k, v in g.items() if isinstance(v, (int, float)) and v is not None}), flush=True)  # every number of the stage
+        print(json.dumps({k: v for k, v in g.items() if isinstance(v, (int, float))}), flush=True)  # every number of the stage
 
 if __name__ == '__main__': main()

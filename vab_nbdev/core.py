@@ -247,7 +247,7 @@ class VABConfig:
 def _tiny() -> VABConfig:
     return VABConfig('tiny', 4.0, AudioConfig(), VisualConfig(),
                      ModelConfig(D=128, n_heads=4, d_ff=512, n1=2, n2=2),
-                     decode=DecodeConfig(top_k=32, guidance=1.5),  # w = 1.5 [ours]: best mean of w 1/1.5/2/3 on 240 validation clips of two demo models, level on held-out speech (benchmarks/results/ablations_cpu.md, session 13)
+                     decode=DecodeConfig(top_k=32, guidance=1.5),  # w = 1.5 [ours]: best mean of w 1/1.5/2/3 on 240 validation clips of two demo models; held-out speech was level across w = 1-3 (benchmarks/results/ablations_cpu.md, sessions 11 and 13)
                      train=TrainConfig(lr=6e-4, finetune_lr=3e-3, warmup_steps=30, max_steps=1200, batch_size=32, ckpt_every=200, eval_every=200))  # lr [ours]: best of 3e-3/1e-3/6e-4/3e-4 for pre-training; contrastive fine-tuning keeps 3e-3; 1200 steps [ours]: at 600 the held-out talking faces stayed under the copy baseline (benchmarks/results/ablations_cpu.md)
 
 def _small() -> VABConfig:
