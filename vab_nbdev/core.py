@@ -153,6 +153,8 @@ class DecodeConfig:
     guidance: float = 3.0        # classifier-free guidance scale w, around 3-5 [follow-up]
     noise: float = 4.5           # initial Gumbel noise scale on confidences, annealed to 0 (MaskGIT's choice temperature) [ours]
     order: str = 'coarse_to_fine'  # 'coarse_to_fine': codebook k before k+1 (SoundStorm, MAGNeT) [ours: beat 'joint' in 05's ablation]; 'joint': all codebooks ranked together [paper]
+    guidance_end: float | None = None  # w at the last step, annealed linearly from `guidance` at the first (MAGNeT anneals guidance from high to low) [follow-up]; None: w stays `guidance`
+    fine_temperature: float | None = None  # sampling temperature of codebooks 1..K-1 (SoundStorm decodes the finer levels greedily, 0) [follow-up]; None: `temperature`
 
 @dataclass
 class TrainConfig:
@@ -247,7 +249,7 @@ class VABConfig:
 def _tiny() -> VABConfig:
     return VABConfig('tiny', 4.0, AudioConfig(), VisualConfig(),
                      ModelConfig(D=128, n_heads=4, d_ff=512, n1=2, n2=2),
-                     decode=DecodeConfig(top_k=32, guidance=1.5),  # w = 1.5 [ours]: best mean of w 1/1.5/2/3 on 240 validation clips of two demo models; held-out speech was level across w = 1-3 (benchmarks/results/ablations_cpu.md, sessions 11 and 13)
+                     decode=DecodeConfig(top_k=32, guidance=1.5, fine_temperature=0.0),  # w = 1.5 [ours]: best mean of w 1/1.5/2/3 on 240 validation clips of two demo models; held-out speech was level across w = 1-3. Finer codebooks greedy [follow-up: SoundStorm]: 0.922 of the ceiling against 0.890 on the same validation clips (benchmarks/results/ablations_cpu.md, sessions 11, 13, 14)
                      train=TrainConfig(lr=6e-4, finetune_lr=3e-3, warmup_steps=30, max_steps=1200, batch_size=32, ckpt_every=200, eval_every=200))  # lr [ours]: best of 3e-3/1e-3/6e-4/3e-4 for pre-training; contrastive fine-tuning keeps 3e-3; 1200 steps [ours]: at 600 the held-out talking faces stayed under the copy baseline (benchmarks/results/ablations_cpu.md)
 
 def _small() -> VABConfig:

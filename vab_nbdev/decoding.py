@@ -25,8 +25,8 @@ from .pretrain import CheckpointError, load_model
 
 # %% auto #0
 __all__ = ['cosine_schedule', 'mask_counts', 'guide', 'guided_logits', 'gumbel_noise', 'sample_tokens', 'logprob_score',
-           'generate', 'generate_ar', 'show_film_strip', 'mismatch', 'activity', 'event_activity', 'envelope_iou',
-           'onset_iou', 'window_starts', 'generate_long', 'generate_two_stage', 'write_wav', 'read_wav',
+           'guidance_at', 'generate', 'generate_ar', 'show_film_strip', 'mismatch', 'activity', 'event_activity',
+           'envelope_iou', 'onset_iou', 'window_starts', 'generate_long', 'generate_two_stage', 'write_wav', 'read_wav',
            'generate_files', 'main']
 
 # %% ../nbs/05_decoding.ipynb #9d2f47b8
@@ -126,6 +126,18 @@ def _remask_lowest(codes: torch.Tensor, score: torch.Tensor, n_mask, mask_id: in
     low = score.reshape(B, -1).topk(n_mask, dim=1, largest=False).indices  # (B, K*T) -> (B, n_mask)
     return codes.reshape(B, -1).scatter(1, low, mask_id).reshape(codes.shape)
 
+def guidance_at(cfg: DecodeConfig, s: int) -> float:
+    "Guidance w of step s (0-based) of `cfg.steps`: `cfg.guidance`, or annealed linearly to `cfg.guidance_end` at the last step [follow-up: MAGNeT]."
+    if cfg.guidance_end is None or cfg.steps < 2: return cfg.guidance
+    return cfg.guidance + (cfg.guidance_end - cfg.guidance) * s / (cfg.steps - 1)
+
+def _sample_levels(logits: torch.Tensor, cfg: DecodeConfig, g) -> torch.Tensor:
+    "Sample (B, K, T) ids: codebook 0 at `cfg.temperature`, the finer ones at `cfg.fine_temperature` when it is set."
+    if cfg.fine_temperature is None or cfg.fine_temperature == cfg.temperature or logits.shape[1] == 1:
+        return sample_tokens(logits, cfg.temperature, cfg.top_k, g)
+    return torch.cat([sample_tokens(logits[:, :1], cfg.temperature, cfg.top_k, g),
+                      sample_tokens(logits[:, 1:], cfg.fine_temperature, cfg.top_k, g)], dim=1)
+
 # %% ../nbs/05_decoding.ipynb #1732ca2e
 @torch.inference_mode()
 def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K,T,V), with .cfg (K, V, T)
@@ -158,8 +170,8 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
         for s in range(cfg.steps):
             n_mask = counts[0][s] if same else torch.tensor([c[s] for c in counts], device=dev)
             masked = codes == V
-            with autocast(dev): logits = guided_logits(model, codes, feats, cfg.guidance, n_valid)  # (B, K, T, V) float
-            sampled = sample_tokens(logits, cfg.temperature, cfg.top_k, g)
+            with autocast(dev): logits = guided_logits(model, codes, feats, guidance_at(cfg, s), n_valid)  # (B, K, T, V) float
+            sampled = _sample_levels(logits, cfg, g)
             score = score_fn(logits, sampled) + cfg.noise * (1 - (s + 1) / cfg.steps) * gumbel_noise(sampled.shape, g, dev)
             if cfg.order == 'coarse_to_fine': score = score + coarse_bonus  # codebook k outranks every token of k+1
             score = score.masked_fill(~masked, math.inf)  # pinned: decided tokens are never re-masked
@@ -171,7 +183,7 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
 @torch.inference_mode()
 def generate_ar(model,  # as for `generate`
                 feats: torch.Tensor,  # (B, F, d_vis)
-                cfg: DecodeConfig | None = None,  # top_k, temperature, guidance (steps and noise unused)
+                cfg: DecodeConfig | None = None,  # top_k, temperature, fine_temperature, guidance (steps, noise and guidance_end unused)
                 T: int | None = None,  # audio frames (default: the model's T)
                 seed: int | torch.Generator | None = None,
                ) -> torch.Tensor:
@@ -183,7 +195,7 @@ def generate_ar(model,  # as for `generate`
     with _eval_mode(model):
         for t in range(T):
             with autocast(dev): logits = guided_logits(model, codes, feats, cfg.guidance)[:, :, t]  # (B, K, V)
-            codes[:, :, t] = sample_tokens(logits, cfg.temperature, cfg.top_k, g)
+            codes[:, :, t] = _sample_levels(logits, cfg, g)                       # (B, K, V) -> (B, K), per-level temperatures as in `generate`
     return codes
 
 # %% ../nbs/05_decoding.ipynb #087e6e6e
@@ -358,7 +370,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--split', help="with a cache input: only this split (e.g. 'test'); default: all clips")
     p.add_argument('--steps', type=int, help=f'decoding steps S (default: the checkpoint config\'s, {d.steps} in every preset)')
     p.add_argument('--guidance', type=float, help=f'classifier-free guidance scale w; 1 = plain conditional, 0 = ignore the video (default: config, {d.guidance})')
+    p.add_argument('--guidance-end', type=float, help='w at the last step: guidance falls linearly from --guidance to this (MAGNeT); default: config (unset: w stays constant)')
     p.add_argument('--temperature', type=float, help=f'sampling temperature, 0 = greedy (default: config, {d.temperature})')
+    p.add_argument('--fine-temperature', type=float, help='sampling temperature of codebooks 1..K-1, 0 = greedy as in SoundStorm (default: config; unset: --temperature)')
     p.add_argument('--top-k', type=int, help='sample among the k most likely tokens (default: config)')
     p.add_argument('--noise', type=float, help=f'initial Gumbel noise on the confidences, annealed to 0 (default: config, {d.noise})')
     p.add_argument('--order', choices=('joint', 'coarse_to_fine'), help=f"which tokens may be decided first: all codebooks ranked together (joint, the paper's) or codebook k before k+1 (default: config, {d.order})")
@@ -375,7 +389,7 @@ def _parser() -> argparse.ArgumentParser:
 # %% ../nbs/05_decoding.ipynb #7b9561a2
 def _decode_cfg(cfg: DecodeConfig, a) -> DecodeConfig:
     "The checkpoint's decoding config with the command line's overrides."
-    kw = {k: getattr(a, k) for k in ('steps', 'guidance', 'temperature', 'top_k', 'noise', 'order') if getattr(a, k) is not None}
+    kw = {k: getattr(a, k) for k in ('steps', 'guidance', 'guidance_end', 'temperature', 'fine_temperature', 'top_k', 'noise', 'order') if getattr(a, k) is not None}
     return replace(cfg, **kw)
 
 def _load_fine(path, cfg, dev):
