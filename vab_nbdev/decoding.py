@@ -132,7 +132,7 @@ def guidance_at(cfg: DecodeConfig, s: int) -> float:
     return cfg.guidance + (cfg.guidance_end - cfg.guidance) * s / (cfg.steps - 1)
 
 def _sample_levels(logits: torch.Tensor, cfg: DecodeConfig, g) -> torch.Tensor:
-    "Sample (B, K, T) ids: codebook 0 at `cfg.temperature`, the finer ones at `cfg.fine_temperature` when it is set."
+    "Sample ids from logits (B, K, ..., V): codebook 0 (dim 1) at `cfg.temperature`, the finer ones at `cfg.fine_temperature` when it is set; `generate` (B, K, T, V) and `generate_ar` (B, K, V) share it."
     if cfg.fine_temperature is None or cfg.fine_temperature == cfg.temperature or logits.shape[1] == 1:
         return sample_tokens(logits, cfg.temperature, cfg.top_k, g)
     return torch.cat([sample_tokens(logits[:, :1], cfg.temperature, cfg.top_k, g),

@@ -5,6 +5,7 @@
 # %% ../nbs/08_demo.ipynb #f075a35f
 from __future__ import annotations
 import argparse, copy, csv, json, os, time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -118,7 +119,7 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
                 n=len(labels), embedder='probe-penultimate (offline, trained on real toy clips)',
                 seconds_per_clip=secs / len(labels), ar_seconds_per_clip=timing['ar'],
                 iterative_seconds_per_clip_same_batch=timing['iterative'], ar_batch=min(n_timing, len(labels)),
-                steps=cfg.decode.steps, fine_steps=fine_steps, guidance=cfg.decode.guidance)
+                steps=cfg.decode.steps, fine_steps=fine_steps, guidance=cfg.decode.guidance, decode=asdict(cfg.decode))  # every setting the audio was decoded with
 
 # %% ../nbs/08_demo.ipynb #c4c5f0eb
 def _finetuning(out: Path, cache: Path, ckpt, steps: int | None, progress: bool) -> dict:
@@ -302,14 +303,14 @@ _PRETRAIN_KEYS = tuple(f'{p}_{m}{q}{a}{s}' for s in ('', '_all_masked') for a in
 _GEN_KEYS = ('class_acc', 'class_acc_mismatched', 'class_acc_real', 'class_acc_reconstruction',
              'onset_iou', 'onset_iou_mismatched', 'onset_iou_reconstruction', 'fad', 'fad_mismatched', 'fad_reconstruction',
              'kld', 'kld_mismatched', 'kld_reconstruction', 'n', 'embedder',
-             'seconds_per_clip', 'ar_seconds_per_clip', 'iterative_seconds_per_clip_same_batch', 'ar_batch', 'steps', 'fine_steps', 'guidance')
+             'seconds_per_clip', 'ar_seconds_per_clip', 'iterative_seconds_per_clip_same_batch', 'ar_batch', 'steps', 'fine_steps', 'guidance', 'decode')
 
 def metrics_from_stages(st: dict, variant: dict | None = None) -> dict:
     "The metrics.json layout from the stage results."
     ft = st['finetune']
     fine = dict(pretrain_fine={k: st['pretrain_fine'][k] for k in ('masked_acc', 'masked_nll')}) if 'pretrain_fine' in st else {}
     return dict(variant=variant, pretrain={k: st['pretrain'][k] for k in _PRETRAIN_KEYS}, **fine,
-                generation={k: st['generation'][k] for k in _GEN_KEYS},
+                generation={k: st['generation'].get(k) for k in _GEN_KEYS},  # None: a key that a stage saved by an older version lacks
                 retrieval=ft['retrieval'], retrieval_pretrained=ft['retrieval_pretrained'],
                 classification=ft['classification'], classification_pretrained=ft['classification_pretrained'],
                 stage_seconds={k: v['seconds'] for k, v in st.items()},
