@@ -128,7 +128,11 @@ def read_frames(path,                    # a video file
     "Frames (F, H, W, 3) uint8: the frame shown at each time start + i/fps; F = round(seconds * fps) if given."
     path = Path(path)
     n = None if seconds is None else int(round(seconds * fps))
-    out, prev, end = [], None, 0.
+    out, prev, end, last = [], None, 0., (None, None)
+    def rgb(fr):  # a frame shown at several sample times (fps above the video's) is converted once [ours]
+        nonlocal last
+        if last[0] is not fr: last = (fr, _to_rgb(fr, size))
+        return last[1]
     with _open(path) as c:
         if not c.streams.video: raise NoVideoStreamError(path, "has no video stream (expected a video)")
         st, t_zero = c.streams.video[0], _origin(c)
@@ -136,17 +140,17 @@ def read_frames(path,                    # a video file
             for fr in c.decode(st):
                 t = fr.time - t_zero if fr.time is not None else (len(out) / float(st.average_rate or fps))
                 if prev is None: prev = fr  # times before the first frame show the first frame
-                while (n is None or len(out) < n) and start + len(out) / fps < t - 1e-6: out.append(_to_rgb(prev, size))  # 1 us: float error of shifted times
+                while (n is None or len(out) < n) and start + len(out) / fps < t - 1e-6: out.append(rgb(prev))  # 1 us: float error of shifted times
                 prev, end = fr, t + (float(fr.duration * fr.time_base) if fr.duration else 1 / float(st.average_rate or fps))
                 if n is not None and len(out) >= n: break
         except av.FFmpegError as e: raise CorruptMediaError(path, f"video stream cannot be decoded ({getattr(e, 'strerror', None) or e})") from e
     if prev is None: raise CorruptMediaError(path, "video stream has no decodable frames")
     if n is None:  # every sample time inside the video
-        while start + len(out) / fps < end - 1e-6: out.append(_to_rgb(prev, size))
+        while start + len(out) / fps < end - 1e-6: out.append(rgb(prev))
     elif len(out) < n:
         if end < start + seconds - max(_TOL_S, 1 / fps):
             raise ClipTooShortError(path, f"video ends at {end:.2f} s, expected at least {start + seconds:.2f} s (start {start} + {seconds} s)")
-        out += [_to_rgb(prev, size)] * (n - len(out))
+        out += [rgb(prev)] * (n - len(out))
     if not out: raise ClipTooShortError(path, f"no video frame at or after start={start} s (video ends at {end:.2f} s)")
     return np.stack(out)
 

@@ -25,9 +25,9 @@ from .pretrain import CheckpointError, load_model
 
 # %% auto #0
 __all__ = ['cosine_schedule', 'mask_counts', 'guide', 'guided_logits', 'gumbel_noise', 'sample_tokens', 'logprob_score',
-           'guidance_at', 'generate', 'generate_ar', 'show_film_strip', 'mismatch', 'activity', 'event_activity',
-           'envelope_iou', 'onset_iou', 'window_starts', 'generate_long', 'generate_two_stage', 'write_wav', 'read_wav',
-           'generate_files', 'main']
+           'decode_autocast', 'guidance_at', 'generate', 'generate_ar', 'show_film_strip', 'mismatch', 'activity',
+           'event_activity', 'envelope_iou', 'onset_iou', 'window_starts', 'generate_long', 'generate_two_stage',
+           'write_wav', 'read_wav', 'generate_files', 'main']
 
 # %% ../nbs/05_decoding.ipynb #9d2f47b8
 def cosine_schedule(r):
@@ -110,6 +110,10 @@ def _feats_as_model(model, feats: torch.Tensor) -> torch.Tensor:
     w = getattr(getattr(model, 'vis_proj', None), 'weight', None)
     return feats if w is None or not feats.is_floating_point() else feats.to(w.dtype)
 
+def decode_autocast(device, enabled: bool = True):  # enabled: `DecodeConfig.bf16`
+    "The precision decoding's forwards run in: bf16 autocast on CUDA and on CPUs with native bf16 (AMX, AVX512-BF16), fp32 elsewhere or when not `enabled`; the heads stay fp32 (03) [ours]."
+    return autocast(device, enabled, cpu=True)
+
 def _grid(model, T: int | None) -> tuple[int, int, int]:
     "(K, V, T) of the token grid the model predicts; T defaults to the model's clip length."
     mc = getattr(model, 'cfg', model)
@@ -170,7 +174,7 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
         for s in range(cfg.steps):
             n_mask = counts[0][s] if same else torch.tensor([c[s] for c in counts], device=dev)
             masked = codes == V
-            with autocast(dev): logits = guided_logits(model, codes, feats, guidance_at(cfg, s), n_valid)  # (B, K, T, V) float
+            with decode_autocast(dev, cfg.bf16): logits = guided_logits(model, codes, feats, guidance_at(cfg, s), n_valid)  # (B, K, T, V) float
             sampled = _sample_levels(logits, cfg, g)
             score = score_fn(logits, sampled) + cfg.noise * (1 - (s + 1) / cfg.steps) * gumbel_noise(sampled.shape, g, dev)
             if cfg.order == 'coarse_to_fine': score = score + coarse_bonus  # codebook k outranks every token of k+1
@@ -194,7 +198,7 @@ def generate_ar(model,  # as for `generate`
     codes = torch.full((B, K, T), V, dtype=torch.long, device=dev)
     with _eval_mode(model):
         for t in range(T):
-            with autocast(dev): logits = guided_logits(model, codes, feats, cfg.guidance)[:, :, t]  # (B, K, V)
+            with decode_autocast(dev, cfg.bf16): logits = guided_logits(model, codes, feats, cfg.guidance)[:, :, t]  # (B, K, V)
             codes[:, :, t] = _sample_levels(logits, cfg, g)                       # (B, K, V) -> (B, K), per-level temperatures as in `generate`
     return codes
 
@@ -382,6 +386,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--batch-size', type=int, default=8, help='clips decoded together (default 8)')
     p.add_argument('--limit', type=int, help='only the first N clips')
     p.add_argument('--no-mp4', action='store_true', help='write only the wavs, not the muxed videos')
+    p.add_argument('--no-bf16', action='store_true', help='decode in fp32 (default: bf16 autocast on CUDA and on CPUs with native bf16; the heads stay fp32)')
     p.add_argument('--device', help='cpu, cuda, cuda:1 ... (default: cuda if available)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     return p
@@ -390,7 +395,7 @@ def _parser() -> argparse.ArgumentParser:
 def _decode_cfg(cfg: DecodeConfig, a) -> DecodeConfig:
     "The checkpoint's decoding config with the command line's overrides."
     kw = {k: getattr(a, k) for k in ('steps', 'guidance', 'guidance_end', 'temperature', 'fine_temperature', 'top_k', 'noise', 'order') if getattr(a, k) is not None}
-    return replace(cfg, **kw)
+    return replace(cfg, **kw, **(dict(bf16=False) if getattr(a, 'no_bf16', False) else {}))
 
 def _load_fine(path, cfg, dev):
     "The coarse-to-fine model of `--fine` and its config, checked against the coarse model's config `cfg`."

@@ -13,7 +13,8 @@ import torch.nn.functional as F_
 from .core import ModelConfig, get_config
 
 # %% auto #0
-__all__ = ['rope_angles', 'rope_tables', 'apply_rope', 'alibi_slopes', 'Attention', 'Dropout', 'FFN', 'Block', 'VAB']
+__all__ = ['rope_angles', 'rope_tables', 'apply_rope', 'alibi_slopes', 'attn_dtype', 'Attention', 'Dropout', 'FFN', 'Block',
+           'VAB']
 
 # %% ../nbs/03_model.ipynb #78b4e60e
 def rope_angles(pos: torch.Tensor,     # (L,) positions (may be fractional: time in audio frames)
@@ -43,6 +44,11 @@ def alibi_slopes(n_heads: int) -> torch.Tensor:
     s[-1] = 0.0
     return s
 
+def attn_dtype(x: torch.Tensor) -> torch.dtype:
+    "The dtype attention computes in for activations like `x`: autocast's when it is on, else x's own; but fp32 on a CPU when gradients flow [ours: see below]."
+    if x.device.type == 'cpu' and torch.is_grad_enabled(): return torch.float32
+    return torch.get_autocast_dtype(x.device.type) if torch.is_autocast_enabled(x.device.type) else x.dtype
+
 class Attention(nn.Module):
     "Bidirectional multi-head self-attention with fused QKV."
     def __init__(self, D: int, n_heads: int, dropout: float = 0.0):
@@ -51,13 +57,15 @@ class Attention(nn.Module):
         self.n_heads, self.dropout = n_heads, dropout
         self.qkv, self.proj = nn.Linear(D, 3 * D), nn.Linear(D, D)
 
-    def forward(self, x, rope=None, bias=None):  # x (B, L, D); rope: `rope_tables` of the L positions, or None; bias: (1 or B, H, L, L) or None; both in q's dtype
+    def forward(self, x, rope=None, bias=None):  # x (B, L, D); rope: `rope_tables` of the L positions, or None; bias: (1 or B, H, L, L) or None; both in `attn_dtype(x)`
         B, L, D = x.shape
         qkv = self.qkv(x).view(B, L, 3, self.n_heads, D // self.n_heads).permute(2, 0, 3, 1, 4)  # (B,L,3D) -> (3,B,H,L,D/H)
+        qkv = qkv.to(dt := attn_dtype(x))                                    # a no-op except when training on a CPU under bf16
         if rope is not None: q, k, v = *apply_rope(qkv[:2], rope).unbind(0), qkv[2]         # q and k rotated in one go
         else: q, k, v = qkv.unbind(0)
-        y = F_.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=self.dropout if self.training else 0.0)
-        return self.proj(y.transpose(1, 2).reshape(B, L, D))  # (B,H,L,D/H) -> (B,L,D)
+        with torch.autocast('cpu', enabled=False) if x.device.type == 'cpu' and dt == torch.float32 else contextlib.nullcontext():  # CPU autocast would cast it back to bf16
+            y = F_.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=self.dropout if self.training else 0.0)
+        return self.proj(y.transpose(1, 2).reshape(B, L, D).to(x.dtype))  # (B,H,L,D/H) -> (B,L,D); autocast casts it for the matmul
 
 class Dropout(nn.Dropout):
     "`nn.Dropout` that issues no op at all when it has nothing to do (eval mode, or p = 0)."
@@ -186,10 +194,6 @@ def _key_padding(self: VAB, n_vis: int, n_aud: int, n_valid, dtype=torch.float32
 
 def _autocast_on(device: torch.device) -> bool: return device.type in ('cuda', 'cpu', 'mps', 'xpu') and torch.is_autocast_enabled(device.type)
 
-def _compute_dtype(x) -> torch.dtype:
-    "The dtype attention computes in: autocast's on x's device when it is on, else x's own."
-    return torch.get_autocast_dtype(x.device.type) if _autocast_on(x.device) else x.dtype
-
 def _fp32_heads(self: VAB, h):
     "Final norm and heads on the audio positions h (B,T',D) -> (B,T',K*V), in the heads' dtype (fp32) and outside autocast unless training."
     if self.training: return self.heads(self.ln_f(h))                        # training: like every other matmul
@@ -200,7 +204,7 @@ def _forward(self: VAB, codes, feats, drop_cond=None, n_valid=None):
     "Logits (B,K,T',V) for every audio position, given masked `codes` (B,K,T') and `feats` (B,F',d_vis); `n_valid` (B,): real audio frames per clip (the rest is padding no position attends to)."
     v, a = _embed_video(self, feats, drop_cond), _embed_audio(self, codes)
     x, n_vis, n_aud = self.drop(torch.cat([v, a], dim=1)), v.shape[1], a.shape[1]  # (B, F'+T', D)
-    dt = _compute_dtype(x)
+    dt = attn_dtype(x)
     _, rope, bias = self.layout(n_vis, n_aud, x.device, dt)                 # cached: no per-forward rebuild, no per-layer cast
     if (kp := _key_padding(self, n_vis, n_aud, n_valid, dt)) is not None:  # (1,H,L,L) + (B,1,1,L) -> (B,H,L,L)
         bias = kp if bias is None else bias + kp
@@ -215,14 +219,14 @@ VAB.forward, VAB.key_padding = _forward, _key_padding
 def _encode_video(self: VAB, feats):
     "Video alone through the N1 expert layers: (B,F',d_vis) -> (B,F',D)."
     x = self.drop(_embed_video(self, feats))
-    _, rope, bias = self.layout(x.shape[1], 0, x.device, _compute_dtype(x))
+    _, rope, bias = self.layout(x.shape[1], 0, x.device, attn_dtype(x))
     for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=x.shape[1], rope=rope, bias=bias)
     return x
 
 def _encode_audio(self: VAB, codes):
     "Audio alone through the N1 expert layers: (B,K,T') -> (B,T',D)."
     x = self.drop(_embed_audio(self, codes))
-    _, rope, bias = self.layout(0, x.shape[1], x.device, _compute_dtype(x))
+    _, rope, bias = self.layout(0, x.shape[1], x.device, attn_dtype(x))
     for blk in self.blocks[:self.cfg.n1]: x = blk(x, n_vis=0, rope=rope, bias=bias)
     return x
 
