@@ -21,7 +21,7 @@ from .prepare import prepare, load_cache, load_cache_tokenizer, clip_key
 from .pretrain import pretrain, load_model, load_split, model_codebooks, evaluate, ratio_curve, show_ratio_curve, RATIOS
 from .decoding import generate, generate_ar, generate_two_stage, show_film_strip, write_wav, mismatch, onset_iou
 from .metrics import ProbeEmbedder, fad, kld, accuracy, similarity
-from .finetune import finetune_contrastive, load_contrastive, retrieval_eval, embed_clips, train_classifier
+from .finetune import finetune_contrastive, load_contrastive, retrieval_eval, embed_clips, linear_probes
 
 # %% auto #0
 __all__ = ['DEMO_TRAIN_CLIPS', 'PROBE_CLIPS', 'run_stage', 'write_report', 'two_stage_configs', 'run_demo', 'metrics_from_stages',
@@ -130,8 +130,7 @@ def _finetuning(out: Path, cache: Path, ckpt, steps: int | None, progress: bool)
     run = finetune_contrastive(ckpt, cache, out / 'contrastive', steps=steps, resume=True, progress=progress)
     cv, _, _ = load_contrastive(run['checkpoint'])
     after = retrieval_eval(cv, te)
-    cls = {m: train_classifier(cv, tr, m, test=te)[1]['test_acc'] for m in ('va', 'v', 'a')}
-    cls0 = {m: train_classifier(model, tr, m, test=te)[1]['test_acc'] for m in ('va', 'v', 'a')}
+    cls, cls0 = ({m: r['test_acc'] for m, r in linear_probes(mdl, tr, te).items()} for mdl in (cv, model))  # V+A, V, A
     v, a = embed_clips(cv, torch.as_tensor(te['codes']), torch.as_tensor(te['feats']).float())
     np.save(out / 'similarity.npy', similarity(v, a).numpy())
     return dict(retrieval=dict(v2a=after['v2a'], a2v=after['a2v'], chance_r1=after['chance_r1'], n=after['n']),

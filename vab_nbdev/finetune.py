@@ -24,8 +24,8 @@ from .metrics import accuracy, mean_average_precision, retrieval_report
 # %% auto #0
 __all__ = ['info_nce', 'n1_parameter_names', 'freeze_except', 'pool_video', 'pool_audio', 'ContrastiveVAB', 'embed_clips',
            'retrieval_eval', 'load_contrastive', 'load_encoder', 'finetune_contrastive', 'LinearClassifier',
-           'pool_modes', 'pooled_features', 'train_classifier', 'TowerClassifier', 'finetune_classifier',
-           'finetune_audio_only', 'main']
+           'pool_modes', 'pooled_features', 'train_classifier', 'linear_probes', 'TowerClassifier',
+           'finetune_classifier', 'finetune_audio_only', 'main']
 
 # %% ../nbs/07_finetune.ipynb #ee8c92a6
 def info_nce(v: torch.Tensor,            # (B, P) L2-normalised video embeddings
@@ -281,10 +281,12 @@ def train_classifier(model: nn.Module,          # a `VAB` or `ContrastiveVAB`; f
                      mode: str = 'va',          # 'va', 'v' or 'a'
                      test: dict | None = None,  # held-out data, same keys
                      ft: FinetuneConfig | None = None,  # probe_steps, probe_lr, probe_weight_decay, seed
+                     features: tuple | None = None,  # precomputed `pooled_features` of `mode` for (cache, test): skips running the towers
                     ) -> tuple[LinearClassifier, dict]:
     "Linear probe on pooled N1 features -> (classifier, metrics: train/test accuracy, or mAP for multi-label)."
     ft = ft or FinetuneConfig()
-    X, y = pooled_features(model, cache.get('codes'), cache.get('feats'), mode), torch.as_tensor(cache['labels'])
+    X = features[0] if features is not None else pooled_features(model, cache.get('codes'), cache.get('feats'), mode)
+    y = torch.as_tensor(cache['labels'])
     multi = y.ndim == 2
     torch.manual_seed(ft.seed)
     clf = LinearClassifier(X.shape[1], _n_classes(cache, test), X.mean(0), X.std(0))
@@ -295,9 +297,19 @@ def train_classifier(model: nn.Module,          # a `VAB` or `ContrastiveVAB`; f
         opt.zero_grad(); loss.backward(); opt.step()
     metrics = dict(mode=mode, loss=loss.item(), **{f'train_{k}': v for k, v in _score(clf, X, y).items()})
     if test is not None:
-        Xt = pooled_features(model, test.get('codes'), test.get('feats'), mode)
+        Xt = features[1] if features is not None else pooled_features(model, test.get('codes'), test.get('feats'), mode)
         metrics.update({f'test_{k}': v for k, v in _score(clf, Xt, torch.as_tensor(test['labels'])).items()})
     return clf.eval(), metrics
+
+def linear_probes(model: nn.Module,            # a `VAB` or `ContrastiveVAB`, frozen
+                  train: dict, test: dict,     # codes, feats, labels of each split
+                  ft: FinetuneConfig | None = None,
+                  modes: tuple = _MODES) -> dict:
+    "`train_classifier`'s metrics for each mode, running the towers once: 'v' and 'a' are the two halves of the 'va' features."
+    D = _backbone(model).cfg.D
+    X, Xt = (pooled_features(model, d['codes'], d['feats'], 'va') for d in (train, test))  # (N, 2D): video tower, then audio tower
+    part = dict(va=slice(None), v=slice(0, D), a=slice(D, None))
+    return {m: train_classifier(model, train, m, test, ft, features=(X[:, part[m]], Xt[:, part[m]]))[1] for m in modes}
 
 # %% ../nbs/07_finetune.ipynb #0384f3c9
 _BRANCH = dict(va='both', v='video', a='audio')  # the towers each classification mode runs

@@ -109,16 +109,22 @@ def _check_tokenizer(tok: AudioTokenizer, cfg: VABConfig):
 
 # %% ../nbs/02c_prepare.ipynb #f01aa561
 def _fit_tokenizer(cfg: VABConfig, refs: list[ClipRef], enc: VisualEncoder, fit_clips: int, progress: bool,
-                   keep_bytes: int = 2**28) -> tuple[MelRVQTokenizer, dict]:
+                   keep_bytes: int = 2**28, workers: int = 1) -> tuple[MelRVQTokenizer, dict]:
     "Fit a MelRVQTokenizer on up to `fit_clips` training clips; returns it and the clips read (up to `keep_bytes`)."
     train = [r for r in refs if r.split in (None, 'train')] or refs
     tok, wavs, kept, used = build_audio_tokenizer(cfg.audio), [], {}, 0
-    for r in tqdm(train, desc='reading audio to fit the tokenizer', disable=not progress, leave=False):
-        if len(wavs) >= fit_clips: break
-        try: frames, audio, nv = read_checked(r, cfg, tok.sample_rate, enc.input_size)
-        except BadClip: continue  # reported in the main pass
-        wavs.append(audio)
-        if (used := used + frames.nbytes + audio.nbytes) <= keep_bytes: kept[clip_key(r)] = (frames, audio, nv)  # not decoded twice
+    def read(r):
+        try: return read_checked(r, cfg, tok.sample_rate, enc.input_size)
+        except BadClip as e: return e  # reported in the main pass
+    with tqdm(total=min(fit_clips, len(train)), desc='reading audio to fit the tokenizer', disable=not progress, leave=False) as bar, \
+         ThreadPoolExecutor(max(1, workers)) as ex:                # reader threads, as in the main pass
+        for i in range(0, len(train), 32):                         # in order, 32 at a time, until fit_clips are read
+            for r, got in zip(train[i:i + 32], ex.map(read, train[i:i + 32])):
+                if isinstance(got, BadClip): continue
+                frames, audio, nv = got
+                if len(wavs) < fit_clips: wavs.append(audio); bar.update(1)
+                if (used := used + frames.nbytes + audio.nbytes) <= keep_bytes: kept[clip_key(r)] = got  # not decoded twice
+            if len(wavs) >= fit_clips: break
     if not wavs: raise BadClip(f"no readable training clip to fit the audio tokenizer on (tried {len(train)})")
     return tok.fit(np.stack(wavs)), kept
 
@@ -219,13 +225,13 @@ def _same_tokenizer(tok: AudioTokenizer, index: dict | None, out_dir: Path) -> s
                                  f"{index['tokenizer']['fingerprint']}, given {fp}); use another output folder")
     return fp
 
-def _tokenizer_for(out_dir: Path, tokenizer, cfg, refs, enc, index, fit_clips, progress, device):
+def _tokenizer_for(out_dir: Path, tokenizer, cfg, refs, enc, index, fit_clips, progress, device, workers: int = 1):
     "The tokenizer to use and the clips read while fitting it (see the rules above)."
     cached = out_dir / 'tokenizer.pt'
     if tokenizer is None and cached.is_file(): tokenizer = load_audio_tokenizer(cached)
     pre = {}
     if tokenizer is None:
-        if cfg.audio.kind == 'rvq': tokenizer, pre = _fit_tokenizer(cfg, refs, enc, fit_clips, progress)
+        if cfg.audio.kind == 'rvq': tokenizer, pre = _fit_tokenizer(cfg, refs, enc, fit_clips, progress, workers=workers)
         else: tokenizer = build_audio_tokenizer(cfg.audio, device=device)
     _check_tokenizer(tokenizer, cfg)
     fp = _same_tokenizer(tokenizer, index, out_dir)
@@ -274,7 +280,8 @@ def prepare(src,  # a folder of videos or a VGGSound-style csv manifest
     (out_dir / 'shards').mkdir(parents=True, exist_ok=True)
     enc = encoder or build_visual_encoder(cfg.visual, device=device)
     if enc.dim != cfg.visual.dim: raise CacheMismatchError(f"visual encoder gives {enc.dim}-d features but cfg.visual.dim is {cfg.visual.dim}")
-    tok, fp, pre = _tokenizer_for(out_dir, tokenizer, cfg, refs, enc, index, fit_clips, progress, device)
+    workers = workers or min(4, os.cpu_count() or 1)
+    tok, fp, pre = _tokenizer_for(out_dir, tokenizer, cfg, refs, enc, index, fit_clips, progress, device, workers)
     if index is None: _write_json(out_dir / 'index.json', _index(cfg, src, split, classes, tok, fp, enc, shard_size, plan))
     todo = [i for i, p in enumerate(paths) if not p.is_file()]
     n_todo, written = sum(len(plan[i]) for i in todo), 0
@@ -282,7 +289,7 @@ def prepare(src,  # a folder of videos or a VGGSound-style csv manifest
         for i in todo:
             s = plan_shards(refs, shard_size)[i]
             codes, feats, labels, meta, nv = _make_shard(s, classes, cfg, tok, enc, device, batch_size,
-                                                         workers or min(4, os.cpu_count() or 1), pre, bar, min_rms_db)
+                                                         workers, pre, bar, min_rms_db)
             _write_shard(paths[i], codes, feats, labels, meta, nv); written += 1
     metas = [_shard_meta(p) for p in paths]
     for m, p in zip(metas, paths): m['labels'] = load_file(str(p))['labels'].tolist()
