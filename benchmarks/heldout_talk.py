@@ -156,6 +156,7 @@ def main():
     p.add_argument('--seed', type=int, default=0, help='vab_train and vab_generate seed')
     p.add_argument('--guidance', type=float, default=None, help="decoding guidance w (default: the checkpoint config's); "
                    "outputs get a _w<w> suffix, so one trained run can be judged at several w")
+    p.add_argument('--temperature', type=float, default=None, help="decoding temperature (default: the checkpoint config's); outputs get a _t<t> suffix")
     p.add_argument('--train-args', nargs=argparse.REMAINDER, default=[], help='extra vab_train arguments (last)')
     a = p.parse_args()
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
@@ -165,8 +166,8 @@ def main():
     cache = root / 'cache'
     if not (cache / 'index.json').exists(): times['prepare'] = sh(bin_ / 'vab_prepare', csv_path, cache, '--quiet', log=log)
     times['train'] = sh(bin_ / 'vab_train', cache, run / 'train', '--quiet', '--seed', a.seed, '--resume', *a.train_args, log=log)
-    sfx = '' if a.guidance is None else f'_w{a.guidance:g}'
-    gw = [] if a.guidance is None else ['--guidance', a.guidance]
+    sfx = ('' if a.guidance is None else f'_w{a.guidance:g}') + ('' if a.temperature is None else f'_t{a.temperature:g}')
+    gw = ([] if a.guidance is None else ['--guidance', a.guidance]) + ([] if a.temperature is None else ['--temperature', a.temperature])
     times['generate'] = sh(bin_ / 'vab_generate', cache, '--split', 'test', '--checkpoint', run / 'train', '--out', run / f'gen{sfx}',
                            '--no-mp4', '--quiet', '--seed', a.seed, *gw, log=log)
 
@@ -177,6 +178,7 @@ def main():
     tr, te, tok = load_cache(cache, 'train'), load_cache(cache, 'test'), load_cache_tokenizer(cache)
     model, cfg = load_model(run / 'train')
     if a.guidance is not None: cfg.decode.guidance = a.guidance
+    if a.temperature is not None: cfg.decode.temperature = a.temperature
     codes, feats = torch.as_tensor(te['codes']).long(), torch.as_tensor(te['feats']).float()
     test = dict(codes=codes, feats=feats)
     curve = ratio_curve(model, test, torch.as_tensor(tr['codes']).long(), cfg, ratios=(None, 0.5, 1.0), seed=0)
@@ -206,7 +208,7 @@ def main():
     acc = {k: float((ref.logits(w).argmax(-1).numpy() == truth).mean()) for k, w in sets.items()}
     scores = dict(times=times, class_acc=acc, curve=curve,
                   eval={k: dict(fad=v['fad'], kld=v.get('kld'), agreement=v.get('label_agreement'), n_pairs=v['n_pairs']) for k, v in ev.items()},
-                  train_args=a.train_args, guidance=cfg.decode.guidance)
+                  train_args=a.train_args, guidance=cfg.decode.guidance, temperature=cfg.decode.temperature)
     print('class accuracy (reference probe):', json.dumps(acc))
     (run / f'scores{sfx}.json').write_text(json.dumps(scores, indent=1, default=str))
     print(json.dumps(scores['eval'], indent=1, default=str))

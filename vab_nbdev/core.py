@@ -250,7 +250,7 @@ class VABConfig:
 def _tiny() -> VABConfig:
     return VABConfig('tiny', 4.0, AudioConfig(), VisualConfig(),
                      ModelConfig(D=128, n_heads=4, d_ff=512, n1=2, n2=2),
-                     decode=DecodeConfig(top_k=32, guidance=1.5, fine_temperature=0.0),  # w = 1.5 [ours]: best mean of w 1/1.5/2/3 on 240 validation clips of two demo models; held-out speech was level across w = 1-3. Finer codebooks greedy [follow-up: SoundStorm]: 0.922 of the ceiling against 0.890 on the same validation clips (benchmarks/results/ablations_cpu.md, sessions 11, 13, 14)
+                     decode=DecodeConfig(top_k=32, guidance=1.5, temperature=0.3, fine_temperature=0.0),  # w = 1.5 [ours]: best mean of w 1/1.5/2/3 on 240 validation clips of two demo models; held-out speech was level across w = 1-3. Finer codebooks greedy [follow-up: SoundStorm]: 0.922 of the ceiling against 0.890 on the same validation clips. Codebook 0 at temperature 0.3 [ours]: ahead of 0.5 on the validation clips of every pair of demo models it was tried on (sessions 13, 14, 16), level on held-out speech (benchmarks/results/ablations_cpu.md, sessions 11, 13, 14, 16)
                      train=TrainConfig(lr=6e-4, finetune_lr=3e-3, warmup_steps=30, max_steps=1200, batch_size=32, ckpt_every=200, eval_every=200))  # lr [ours]: best of 3e-3/1e-3/6e-4/3e-4 for pre-training; contrastive fine-tuning keeps 3e-3; 1200 steps [ours]: at 600 the held-out talking faces stayed under the copy baseline (benchmarks/results/ablations_cpu.md)
 
 def _small() -> VABConfig:
