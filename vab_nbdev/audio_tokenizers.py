@@ -167,7 +167,8 @@ def griffin_lim(power: torch.Tensor,    # (B, n_freqs, frames) power spectrum >=
                 iters: int = 32,        # phase-update iterations
                 momentum: float = 0.99, # fast Griffin-Lim's momentum (torchaudio's convention: alpha / (1 + alpha) is applied)
                 length: int | None = None) -> torch.Tensor:  # output samples
-    "Audio (B, length) whose STFT magnitude approximates sqrt(power): `torchaudio.functional.griffinlim` (random init from the global RNG), faster on a CPU."
+    "Audio (B, length) whose STFT magnitude approximates sqrt(power): `torchaudio.functional.griffinlim` (random init from the global RNG), faster on a CPU; no autograd (updates in place)."
+    if not 0 <= momentum < 1: raise ValueError(f"momentum must be in [0, 1), got {momentum}")
     mag = power.sqrt()
     ang = torch.rand(mag.shape, dtype=torch.complex64 if mag.dtype != torch.float64 else torch.complex128, device=mag.device)
     x, m, prev = mag * ang, momentum / (1 + momentum), None
@@ -185,7 +186,7 @@ class MelRVQTokenizer(AudioTokenizer):
     "Offline tokenizer [ours]: log-mel frames -> residual k-means codes; decode = centroid sums -> NNLS mel inversion -> Griffin-Lim."
     kind = 'rvq'
     def __init__(self, cfg: AudioConfig | None = None,  # an AudioConfig of kind 'rvq' (default `AudioConfig()`)
-                 gl_iters: int = 16,  # Griffin-Lim iterations when decoding (16: see the sweep above) [ours]
+                 gl_iters: int = 16,  # Griffin-Lim iterations when decoding [ours: as good as 32 on the demo's clips, benchmarks/results/gl_iters_cpu.md]
                  nnls_iters: int = 20):  # multiplicative updates of the mel -> linear inversion
         self.cfg = c = cfg or AudioConfig()
         if c.kind != 'rvq': raise ValueError(f"MelRVQTokenizer needs an AudioConfig of kind 'rvq', got {c.kind!r}")

@@ -285,6 +285,8 @@ def train_classifier(model: nn.Module,          # a `VAB` or `ContrastiveVAB`; f
                     ) -> tuple[LinearClassifier, dict]:
     "Linear probe on pooled N1 features -> (classifier, metrics: train/test accuracy, or mAP for multi-label)."
     ft = ft or FinetuneConfig()
+    if features is not None and (mode not in _MODES or features[0].shape[1] != _backbone(model).cfg.D * len(mode)):
+        raise ValueError(f"features for mode {mode!r} must be (N, {_backbone(model).cfg.D * len(mode)}) `pooled_features`, got {tuple(features[0].shape)}")
     X = features[0] if features is not None else pooled_features(model, cache.get('codes'), cache.get('feats'), mode)
     y = torch.as_tensor(cache['labels'])
     multi = y.ndim == 2
@@ -306,6 +308,7 @@ def linear_probes(model: nn.Module,            # a `VAB` or `ContrastiveVAB`, fr
                   ft: FinetuneConfig | None = None,
                   modes: tuple = _MODES) -> dict:
     "`train_classifier`'s metrics for each mode, running the towers once: 'v' and 'a' are the two halves of the 'va' features."
+    if bad := [m for m in modes if m not in _MODES]: raise ValueError(f"modes must be among {_MODES}, got {bad}")
     D = _backbone(model).cfg.D
     X, Xt = (pooled_features(model, d['codes'], d['feats'], 'va') for d in (train, test))  # (N, 2D): video tower, then audio tower
     part = dict(va=slice(None), v=slice(0, D), a=slice(D, None))

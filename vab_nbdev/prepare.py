@@ -109,17 +109,18 @@ def _check_tokenizer(tok: AudioTokenizer, cfg: VABConfig):
 
 # %% ../nbs/02c_prepare.ipynb #f01aa561
 def _fit_tokenizer(cfg: VABConfig, refs: list[ClipRef], enc: VisualEncoder, fit_clips: int, progress: bool,
-                   keep_bytes: int = 2**28, workers: int = 1) -> tuple[MelRVQTokenizer, dict]:
+                   keep_bytes: int = 2**28, workers: int = 1, min_rms_db: float = -60.0) -> tuple[MelRVQTokenizer, dict]:
     "Fit a MelRVQTokenizer on up to `fit_clips` training clips; returns it and the clips read (up to `keep_bytes`)."
-    train = [r for r in refs if r.split in (None, 'train')] or refs
+    if fit_clips < 1: raise ValueError(f"fit_clips must be >= 1, got {fit_clips}")
+    train, chunk = [r for r in refs if r.split in (None, 'train')] or refs, min(32, fit_clips)
     tok, wavs, kept, used = build_audio_tokenizer(cfg.audio), [], {}, 0
     def read(r):
-        try: return read_checked(r, cfg, tok.sample_rate, enc.input_size)
+        try: return read_checked(r, cfg, tok.sample_rate, enc.input_size, min_rms_db)  # the main pass reuses these: the same checks
         except BadClip as e: return e  # reported in the main pass
     with tqdm(total=min(fit_clips, len(train)), desc='reading audio to fit the tokenizer', disable=not progress, leave=False) as bar, \
          ThreadPoolExecutor(max(1, workers)) as ex:                # reader threads, as in the main pass
-        for i in range(0, len(train), 32):                         # in order, 32 at a time, until fit_clips are read
-            for r, got in zip(train[i:i + 32], ex.map(read, train[i:i + 32])):
+        for i in range(0, len(train), chunk):                      # in order, a chunk at a time, until fit_clips are read
+            for r, got in zip(train[i:i + chunk], ex.map(read, train[i:i + chunk])):
                 if isinstance(got, BadClip): continue
                 frames, audio, nv = got
                 if len(wavs) < fit_clips: wavs.append(audio); bar.update(1)
@@ -225,13 +226,13 @@ def _same_tokenizer(tok: AudioTokenizer, index: dict | None, out_dir: Path) -> s
                                  f"{index['tokenizer']['fingerprint']}, given {fp}); use another output folder")
     return fp
 
-def _tokenizer_for(out_dir: Path, tokenizer, cfg, refs, enc, index, fit_clips, progress, device, workers: int = 1):
+def _tokenizer_for(out_dir: Path, tokenizer, cfg, refs, enc, index, fit_clips, progress, device, workers: int = 1, min_rms_db: float = -60.0):
     "The tokenizer to use and the clips read while fitting it (see the rules above)."
     cached = out_dir / 'tokenizer.pt'
     if tokenizer is None and cached.is_file(): tokenizer = load_audio_tokenizer(cached)
     pre = {}
     if tokenizer is None:
-        if cfg.audio.kind == 'rvq': tokenizer, pre = _fit_tokenizer(cfg, refs, enc, fit_clips, progress, workers=workers)
+        if cfg.audio.kind == 'rvq': tokenizer, pre = _fit_tokenizer(cfg, refs, enc, fit_clips, progress, workers=workers, min_rms_db=min_rms_db)
         else: tokenizer = build_audio_tokenizer(cfg.audio, device=device)
     _check_tokenizer(tokenizer, cfg)
     fp = _same_tokenizer(tokenizer, index, out_dir)
@@ -281,7 +282,7 @@ def prepare(src,  # a folder of videos or a VGGSound-style csv manifest
     enc = encoder or build_visual_encoder(cfg.visual, device=device)
     if enc.dim != cfg.visual.dim: raise CacheMismatchError(f"visual encoder gives {enc.dim}-d features but cfg.visual.dim is {cfg.visual.dim}")
     workers = workers or min(4, os.cpu_count() or 1)
-    tok, fp, pre = _tokenizer_for(out_dir, tokenizer, cfg, refs, enc, index, fit_clips, progress, device, workers)
+    tok, fp, pre = _tokenizer_for(out_dir, tokenizer, cfg, refs, enc, index, fit_clips, progress, device, workers, min_rms_db)
     if index is None: _write_json(out_dir / 'index.json', _index(cfg, src, split, classes, tok, fp, enc, shard_size, plan))
     todo = [i for i, p in enumerate(paths) if not p.is_file()]
     n_todo, written = sum(len(plan[i]) for i in todo), 0
