@@ -109,7 +109,7 @@ def _check_tokenizer(tok: AudioTokenizer, cfg: VABConfig):
 
 # %% ../nbs/02c_prepare.ipynb #f01aa561
 def _fit_tokenizer(cfg: VABConfig, refs: list[ClipRef], enc: VisualEncoder, fit_clips: int, progress: bool,
-                   keep_bytes: int = 2**28, workers: int = 1, min_rms_db: float = -60.0) -> tuple[MelRVQTokenizer, dict]:
+                   workers: int, min_rms_db: float, keep_bytes: int = 2**28) -> tuple[MelRVQTokenizer, dict]:  # workers, min_rms_db: `prepare`'s
     "Fit a MelRVQTokenizer on up to `fit_clips` training clips; returns it and the clips read (up to `keep_bytes`)."
     if fit_clips < 1: raise ValueError(f"fit_clips must be >= 1, got {fit_clips}")
     train, chunk = [r for r in refs if r.split in (None, 'train')] or refs, min(32, fit_clips)
@@ -226,13 +226,13 @@ def _same_tokenizer(tok: AudioTokenizer, index: dict | None, out_dir: Path) -> s
                                  f"{index['tokenizer']['fingerprint']}, given {fp}); use another output folder")
     return fp
 
-def _tokenizer_for(out_dir: Path, tokenizer, cfg, refs, enc, index, fit_clips, progress, device, workers: int = 1, min_rms_db: float = -60.0):
+def _tokenizer_for(out_dir: Path, tokenizer, cfg, refs, enc, index, fit_clips, progress, device, workers, min_rms_db):
     "The tokenizer to use and the clips read while fitting it (see the rules above)."
     cached = out_dir / 'tokenizer.pt'
     if tokenizer is None and cached.is_file(): tokenizer = load_audio_tokenizer(cached)
     pre = {}
     if tokenizer is None:
-        if cfg.audio.kind == 'rvq': tokenizer, pre = _fit_tokenizer(cfg, refs, enc, fit_clips, progress, workers=workers, min_rms_db=min_rms_db)
+        if cfg.audio.kind == 'rvq': tokenizer, pre = _fit_tokenizer(cfg, refs, enc, fit_clips, progress, workers, min_rms_db)
         else: tokenizer = build_audio_tokenizer(cfg.audio, device=device)
     _check_tokenizer(tokenizer, cfg)
     fp = _same_tokenizer(tokenizer, index, out_dir)
