@@ -175,9 +175,9 @@ def griffin_lim(power: torch.Tensor,    # (B, n_freqs, frames) power spectrum >=
     for _ in range(iters):
         y = torch.istft(x, n_fft, hop, n_fft, window, length=length)
         r = torch.view_as_real(torch.stft(y, n_fft, hop, n_fft, window, center=True, pad_mode='reflect', return_complex=True))
-        a = r if prev is None else torch.sub(r, prev, alpha=m)               # the momentum step, on (..., 2) real views
-        scale = mag / torch.hypot(a[..., 0], a[..., 1]).add_(1e-16)          # |target| / |estimate|: new phase, target magnitude
-        x, prev = torch.view_as_complex(a.mul(scale.unsqueeze(-1)) if prev is None else a.mul_(scale.unsqueeze(-1))), r
+        a = r.clone() if prev is None else torch.sub(r, prev, alpha=m)       # the momentum step, on (..., 2) real views
+        a.mul_((mag / torch.hypot(a[..., 0], a[..., 1]).add_(1e-16)).unsqueeze(-1))  # x |target| / |estimate|: new phase, target magnitude
+        x, prev = torch.view_as_complex(a), r
     return torch.istft(x, n_fft, hop, n_fft, window, length=length)
 
 # %% ../nbs/02a_audio_tokenizers.ipynb #069006c9

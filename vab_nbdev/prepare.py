@@ -108,15 +108,18 @@ def _check_tokenizer(tok: AudioTokenizer, cfg: VABConfig):
     if got != want: raise CacheMismatchError(f"tokenizer has (K, V, sample_rate, frame_rate) = {got} but cfg.audio asks for {want}")
 
 # %% ../nbs/02c_prepare.ipynb #f01aa561
+def _try_read(r: ClipRef, cfg: VABConfig, tok, enc, min_rms_db: float):
+    "`read_checked` for the tokenizer's rate and the encoder's size, or the `BadClip` saying why not (for reader threads)."
+    try: return read_checked(r, cfg, tok.sample_rate, enc.input_size, min_rms_db)
+    except BadClip as e: return e
+
 def _fit_tokenizer(cfg: VABConfig, refs: list[ClipRef], enc: VisualEncoder, fit_clips: int, progress: bool,
                    workers: int, min_rms_db: float, keep_bytes: int = 2**28) -> tuple[MelRVQTokenizer, dict]:  # workers, min_rms_db: `prepare`'s
     "Fit a MelRVQTokenizer on up to `fit_clips` training clips; returns it and the clips read (up to `keep_bytes`)."
     if fit_clips < 1: raise ValueError(f"fit_clips must be >= 1, got {fit_clips}")
     train, chunk = [r for r in refs if r.split in (None, 'train')] or refs, min(32, fit_clips)
     tok, wavs, kept, used = build_audio_tokenizer(cfg.audio), [], {}, 0
-    def read(r):
-        try: return read_checked(r, cfg, tok.sample_rate, enc.input_size, min_rms_db)  # the main pass reuses these: the same checks
-        except BadClip as e: return e  # reported in the main pass
+    read = lambda r: _try_read(r, cfg, tok, enc, min_rms_db)  # the main pass reuses these clips: the same checks; bad ones it reports
     with tqdm(total=min(fit_clips, len(train)), desc='reading audio to fit the tokenizer', disable=not progress, leave=False) as bar, \
          ThreadPoolExecutor(max(1, workers)) as ex:                # reader threads, as in the main pass
         for i in range(0, len(train), chunk):                      # in order, a chunk at a time, until fit_clips are read
@@ -166,9 +169,7 @@ def _make_shard(refs: list[ClipRef], classes: list[str], cfg: VABConfig, tok, en
     codes, feats, keys, bad, n_valid = [], [], [], [], []
     def read(r):
         k = clip_key(r)
-        if k in pool_cache: return k, pool_cache.pop(k)
-        try: return k, read_checked(r, cfg, tok.sample_rate, enc.input_size, min_rms_db)
-        except BadClip as e: return k, e
+        return k, pool_cache.pop(k) if k in pool_cache else _try_read(r, cfg, tok, enc, min_rms_db)
     by_key = {clip_key(r): r for r in refs}
     with ThreadPoolExecutor(max(1, workers)) as ex:
         for i in range(0, len(refs), batch_size):
