@@ -20,8 +20,8 @@ warnings.filterwarnings('ignore', message='IProgress not found')
 __all__ = ['ENCODEC_SR', 'ENCODEC_FRAME_RATE', 'ENCODEC_V', 'DAC_SR', 'DAC_HOP', 'DAC_V', 'DAC_K', 'PRESETS', 'FIG_STYLE',
            'TorchStackError', 'check_torch_stack', 'AudioConfig', 'VisualConfig', 'ModelConfig', 'MaskConfig',
            'DecodeConfig', 'TrainConfig', 'FinetuneConfig', 'VABConfig', 'get_config', 'get_device', 'seed_everything',
-           'cpu_has_bf16', 'autocast', 'log_mel', 'show_spec', 'show_tokens', 'show_frames', 'mp3_bytes',
-           'audio_player', 'png_256', 'set_style']
+           'cpu_has_bf16', 'tune_cpu_allocator', 'autocast', 'log_mel', 'show_spec', 'show_tokens', 'show_frames',
+           'mp3_bytes', 'audio_player', 'png_256', 'set_style']
 
 # %% ../nbs/00_core.ipynb #82f39aa8
 class TorchStackError(ImportError):
@@ -121,6 +121,7 @@ class ModelConfig:
     dropout: float = 0.0        # dropout in attention and FFN [ours]
     rope: bool = True           # time-aligned rotary positions in attention, on top of the learned ones [ours]
     rope_base: float = 10_000.0  # rotary base (RoFormer's)
+    rope_pairs: str = 'interleaved'  # which features rotate together: 'interleaved' (x[2i], x[2i+1]), RoFormer's, one complex multiply [paper: RoFormer]; 'halves' (x[i], x[i + d/2]), GPT-NeoX's, as checkpoints before session 17 were trained
     alibi: bool = True          # a per-head attention penalty on time distance (ALiBi's slopes, one head left global) [ours: see 03, 04]
     codebooks: int = 0          # the model covers the first n of the tokenizer's K codebooks (0 = all): a coarse model of a two-stage pair [ours: VampNet's scheme]
     K: int = 0                  # codebooks (derived: `codebooks` or the tokenizer's K)
@@ -241,7 +242,7 @@ class VABConfig:
     @classmethod
     def from_dict(cls, d: dict) -> VABConfig:
         subs = dict(audio=AudioConfig, visual=VisualConfig, model=ModelConfig, mask=MaskConfig, decode=DecodeConfig, train=TrainConfig)
-        d = {**d, 'model': {'alibi': False, **d['model']}} if 'model' in d else d  # configs saved before `alibi` existed had no distance bias
+        d = {**d, 'model': {'alibi': False, 'rope_pairs': 'halves', **d['model']}} if 'model' in d else d  # configs saved before `alibi` existed had no distance bias; before `rope_pairs`, rotated halves
         kw = {k: (subs[k](**v) if k in subs else v) for k, v in d.items()}
         if 'train' in kw: kw['train'].betas = tuple(kw['train'].betas)
         return cls(**kw)
@@ -288,6 +289,14 @@ def seed_everything(seed: int = 0):
 def cpu_has_bf16() -> bool:
     "Does this CPU compute bf16 natively (AVX512-BF16 or AMX)? Elsewhere bf16 is emulated and slower than fp32."
     return any(getattr(torch.cpu, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
+
+def tune_cpu_allocator() -> bool:
+    "Keep freed memory in the process (glibc only): a CPU training step then reuses its pages instead of faulting in fresh zeroed ones [ours]. True if applied."
+    import ctypes, platform
+    if platform.system() != 'Linux' or platform.libc_ver()[0] != 'glibc': return False
+    libc = ctypes.CDLL('libc.so.6')
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(M_TRIM_THRESHOLD, 1 << 30))
 
 def autocast(device: torch.device | str, enabled: bool = True,
              cpu: bool = False):  # also on CPUs with native bf16: training steps only [ours]

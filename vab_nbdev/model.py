@@ -28,13 +28,19 @@ def rope_angles(pos: torch.Tensor,     # (L,) positions (may be fractional: time
 def rope_tables(pos: torch.Tensor,     # (L,) positions, as for `rope_angles`
                 d_head: int,           # head width (even)
                 base: float = 10_000.0,
-                dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
-    "`apply_rope`'s tables (L, d_head) in `dtype`: cos on both halves, sin negated on the first half."
+                dtype: torch.dtype = torch.float32,  # 'halves' only: the tables' dtype (x's)
+                pairs: str = 'interleaved'):         # 'interleaved' or 'halves', as `ModelConfig.rope_pairs`
+    "`apply_rope`'s tables: 'interleaved' -> complex64 (L, d_head/2), cos + i sin; 'halves' -> (cos, sin) (L, d_head) in `dtype`, cos on both halves, sin negated on the first."
     cos, sin = rope_angles(pos, d_head, base)
+    if pairs == 'interleaved': return torch.complex(cos, sin)
+    if pairs != 'halves': raise ValueError(f"rope pairs must be 'interleaved' or 'halves', got {pairs!r}")
     return torch.cat([cos, cos], dim=-1).to(dtype), torch.cat([-sin, sin], dim=-1).to(dtype)
 
-def apply_rope(x: torch.Tensor, rope: tuple) -> torch.Tensor:  # x (..., L, d_head); rope = (cos, sin) from `rope_tables`, in x's dtype
-    "Rotate the pairs (x[..., i], x[..., i + d_head/2]) by the rotary angles: x * cos + (x2, x1) * (-sin, sin)."
+def apply_rope(x: torch.Tensor, rope) -> torch.Tensor:  # x (..., L, d_head); rope from `rope_tables`
+    "Rotate feature pairs by the rotary angles. Complex tables: pairs (x[2i], x[2i+1]) as complex numbers, one multiply, in fp32 (returns fp32). (cos, sin): pairs (x[i], x[i + d_head/2]), x * cos + (x2, x1) * (-sin, sin), in x's dtype."
+    if isinstance(rope, torch.Tensor):
+        z = torch.view_as_complex(x.float().unflatten(-1, (-1, 2)))         # (..., L, d_head/2) complex: a view, no copy
+        return torch.view_as_real(z * rope).flatten(-2)                     # rotated, back to (..., L, d_head)
     cos, sin = rope
     return x * cos + x.roll(x.shape[-1] // 2, dims=-1) * sin
 
@@ -60,9 +66,10 @@ class Attention(nn.Module):
     def forward(self, x, rope=None, bias=None):  # x (B, L, D); rope: `rope_tables` of the L positions, or None; bias: (1 or B, H, L, L) or None; both in `attn_dtype(x)`
         B, L, D = x.shape
         qkv = self.qkv(x).view(B, L, 3, self.n_heads, D // self.n_heads).permute(2, 0, 3, 1, 4)  # (B,L,3D) -> (3,B,H,L,D/H)
-        qkv = qkv.to(dt := attn_dtype(x))                                    # a no-op except when training on a CPU under bf16
-        if rope is not None: q, k, v = *apply_rope(qkv[:2], rope).unbind(0), qkv[2]         # q and k rotated in one go
-        else: q, k, v = qkv.unbind(0)
+        qk, v = qkv.split([2, 1])                                            # not qkv[:2], qkv[2]: split's backward concatenates, slicing's zero-fills (3,B,H,L,D/H) twice
+        if rope is not None: qk = apply_rope(qk, rope)                       # q and k rotated in one go
+        dt = attn_dtype(x)                                                   # x's own dtype, except fp32 when training on a CPU under bf16
+        (q, k), v = qk.to(dt).unbind(0), v[0].to(dt)
         with torch.autocast('cpu', enabled=False) if x.device.type == 'cpu' and dt == torch.float32 else contextlib.nullcontext():  # CPU autocast would cast it back to bf16
             y = F_.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=self.dropout if self.training else 0.0)
         return self.proj(y.transpose(1, 2).reshape(B, L, D).to(x.dtype))  # (B,H,L,D/H) -> (B,L,D); autocast casts it for the matmul
@@ -105,6 +112,7 @@ class VAB(nn.Module):
         if min(cfg.K, cfg.V, cfg.T, cfg.F, cfg.d_vis) <= 0 or (cfg.rope and cfg.vis_stride <= 0):
             raise ValueError(f"ModelConfig has underived sizes (K={cfg.K}, V={cfg.V}, T={cfg.T}, F={cfg.F}, d_vis={cfg.d_vis}, "
                              f"vis_stride={cfg.vis_stride}); build it with core.get_config(...).model")
+        if cfg.rope_pairs not in ('interleaved', 'halves'): raise ValueError(f"ModelConfig.rope_pairs must be 'interleaved' or 'halves', got {cfg.rope_pairs!r}")
         self.cfg, D = cfg, cfg.D
         self.vis_proj = nn.Linear(cfg.d_vis, D)
         self.tok_emb = nn.Embedding(cfg.K * (cfg.V + 1), D)                  # K tables of V+1 rows; row V is MASK
@@ -158,7 +166,7 @@ class VAB(nn.Module):
 
     def _make_layout(self, n_vis, n_aud, device, dtype):
         t, bias = self.times(n_vis, n_aud, device), self.attn_bias(n_vis, n_aud, device)
-        rope = rope_tables(t, self.cfg.D // self.cfg.n_heads, self.cfg.rope_base, dtype) if self.cfg.rope else None
+        rope = rope_tables(t, self.cfg.D // self.cfg.n_heads, self.cfg.rope_base, dtype, self.cfg.rope_pairs) if self.cfg.rope else None
         return t, rope, None if bias is None else bias.to(dtype)[None]         # (H,L,L) -> (1,H,L,L)
 
     def _apply(self, fn, *args, **kwargs):  # .to(), .cuda(), .half() ... drop the cached tables
@@ -183,7 +191,8 @@ def _embed_audio(self: VAB, codes):
     "Audio positions (B,T',D): the sum of the K codebook embeddings + positions + type."
     B, K, T = codes.shape
     if K != self.cfg.K or T > self.cfg.T: raise ValueError(f"codes must be (B, {self.cfg.K}, T<={self.cfg.T}), got {tuple(codes.shape)}")
-    a = self.tok_emb(codes + self.offsets[:, None]).sum(1)                  # (B,K,T) -> (B,K,T,D) -> (B,T,D)
+    idx = (codes + self.offsets[:, None]).transpose(1, 2).reshape(B * T, K)  # (B,K,T) -> (B*T, K): each frame's K rows of the table
+    a = F_.embedding_bag(idx, self.tok_emb.weight, mode='sum').view(B, T, -1)  # their sum (B,T,D), never materialising (B,K,T,D)
     return a + self.pos_emb[self.cfg.F:self.cfg.F + T] + self.type_emb[1]
 
 def _key_padding(self: VAB, n_vis: int, n_aud: int, n_valid, dtype=torch.float32):

@@ -18,7 +18,7 @@ import torch.nn.functional as F_
 from safetensors.torch import save_file, load_file
 from tqdm import tqdm
 
-from .core import VABConfig, MaskConfig, TrainConfig, PRESETS, get_config, get_device, autocast, cpu_has_bf16
+from .core import VABConfig, MaskConfig, TrainConfig, PRESETS, get_config, get_device, autocast, cpu_has_bf16, tune_cpu_allocator
 from .model import VAB
 from .prepare import CachedClips, cache_config, load_cache, load_cache_tokenizer, prepare, prepare_toy
 
@@ -522,6 +522,7 @@ def pretrain(cfg: VABConfig,          # the run's config (model sizes must fit t
              workers: int = 2) -> dict:  # processes building batches ahead, per rank (0: in the training loop)
     "Pre-train VAB by masked audio-token prediction -> dict(history, checkpoint)."
     rank, world, device, own_pg = _dist_setup(device)
+    if device.type == 'cpu': tune_cpu_allocator()  # ~10% per CPU step (00_core)
     out_dir, tc = Path(out_dir), cfg.train; out_dir.mkdir(parents=True, exist_ok=True)
     train, test = open_split(cache_dir, 'train', cfg), open_split(cache_dir, 'test', cfg)
     if train is None: raise ValueError(f'{cache_dir}: no training clips')
