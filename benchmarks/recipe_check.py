@@ -1,0 +1,52 @@
+"""Would another pre-training recipe generate better? Re-runs a finished `vab_demo` folder's pre-training on its own
+cache with config overrides (and optionally SoundStorm-style level-only scoring), then makes a demo-like folder that
+`decode_sweep.py` judges on the demo's validation clips (run decode_sweep.py on the demo folder first, so they exist).
+
+    python benchmarks/recipe_check.py /tmp/g/a0 --out /tmp/r/lr1e3 --set train.lr=0.001
+    python benchmarks/recipe_check.py /tmp/g/a0 --out /tmp/r/b16 --set train.batch_size=16 train.max_steps=2400 train.warmup_steps=60
+    python benchmarks/recipe_check.py /tmp/g/a0 --out /tmp/r/lvq --level-only
+    python benchmarks/decode_sweep.py /tmp/r/lr1e3/demo ""
+
+`--level-only`: in clips masked level by level (`MaskConfig.levels`), score only the masked tokens of the drawn level
+q, not the finer levels that are masked with it (as we read SoundStorm's training loss). Coarse-to-fine decoding never
+keeps a finer level's prediction made while level q is still open, so those terms train predictions it does not use.
+Prints one JSON line: the overrides, the training seconds and the last log row (with the held-out `eval_acc`).
+"""
+import argparse, ast, json, shutil, time
+from pathlib import Path
+import torch
+import vab_nbdev.pretrain as P
+
+def level_only(mask_tokens):
+    "Wrap `pretrain.mask_tokens` so level-by-level clips score only their level q (the inputs stay as they were)."
+    def wrapped(codes, ratio, mask_id, generator=None, n_valid=None, visible=0, level=None):
+        inputs, mask = mask_tokens(codes, ratio, mask_id, generator, n_valid, visible, level)
+        if level is not None:
+            k, q = torch.arange(codes.shape[1]).view(1, -1, 1), level.view(-1, 1, 1)
+            mask = mask & ~((q >= 0) & (k > q))
+        return inputs, mask
+    return wrapped
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('demo', type=Path, help='a finished vab_demo --out folder'); ap.add_argument('--out', type=Path, required=True)
+    ap.add_argument('--set', nargs='*', default=[], help='config overrides, section.key=value (e.g. train.lr=0.001)')
+    ap.add_argument('--level-only', action='store_true', help='level-by-level clips score only their level q')
+    a = ap.parse_args()
+    if a.level_only: P.mask_tokens = level_only(P.mask_tokens)  # draw_batch looks it up at call time
+    cfg = P.load_checkpoint_config(json.loads((a.demo / 'stages' / 'pretrain.json').read_text())['checkpoint'])
+    for s in a.set:
+        k, v = s.split('='); sec, key = k.split('.')
+        try: v = ast.literal_eval(v)
+        except (ValueError, SyntaxError): pass
+        setattr(getattr(cfg, sec), key, v)
+    cfg.train.eval_every = cfg.train.ckpt_every = cfg.train.max_steps
+    cfg.derive()
+    shutil.rmtree(a.out, ignore_errors=True)
+    t0 = time.time(); res = P.pretrain(cfg, a.demo / 'cache', a.out / 'raw', progress=False); sec = time.time() - t0
+    dd = a.out / 'demo'; (dd / 'stages').mkdir(parents=True, exist_ok=True)  # demo-like: the demo's cache, probe and validation clips
+    for n in ('cache', 'probe.pt', 'validation'): (dd / n).symlink_to((a.demo / n).resolve())
+    (dd / 'stages' / 'pretrain.json').write_text(json.dumps(dict(checkpoint=str(a.out / 'raw' / 'latest'))))
+    print(json.dumps(dict(set=a.set, level_only=a.level_only, seconds=round(sec, 1), last=res['history'][-1])))
+
+if __name__ == '__main__': main()
