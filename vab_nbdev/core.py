@@ -205,6 +205,10 @@ class FinetuneConfig:
     def from_dict(cls, d: dict) -> FinetuneConfig: return cls(**{k: v for k, v in d.items() if k in {f.name for f in fields(cls)}})
 
 # %% ../nbs/00_core.ipynb #4a3f913b
+_BEFORE_FIELD = dict(  # what a config saved before a field existed was trained with (`VABConfig.from_dict`)
+    model=dict(alibi=False, rope_pairs='halves'),  # no distance bias before `alibi`; rotated halves before `rope_pairs` (session 17)
+    mask=dict(levels=0.0))                         # the paper's masks only before `levels` (session 9)
+
 @dataclass
 class VABConfig:
     "Everything that defines a run. `preset` names where it came from."
@@ -242,9 +246,7 @@ class VABConfig:
     @classmethod
     def from_dict(cls, d: dict) -> VABConfig:
         subs = dict(audio=AudioConfig, visual=VisualConfig, model=ModelConfig, mask=MaskConfig, decode=DecodeConfig, train=TrainConfig)
-        d = {**d, 'model': {'alibi': False, 'rope_pairs': 'halves', **d['model']}} if 'model' in d else d  # configs saved before `alibi` existed had no distance bias; before `rope_pairs`, rotated halves
-        d = {**d, 'mask': {'levels': 0.0, **d['mask']}} if 'mask' in d else d  # before `levels`, the paper's masks only
-        kw = {k: (subs[k](**v) if k in subs else v) for k, v in d.items()}
+        kw = {k: (subs[k](**{**_BEFORE_FIELD.get(k, {}), **v}) if k in subs else v) for k, v in d.items()}  # a field a saved config lacks keeps the meaning it had then
         if 'train' in kw: kw['train'].betas = tuple(kw['train'].betas)
         return cls(**kw)
 
