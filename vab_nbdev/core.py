@@ -168,6 +168,8 @@ class TrainConfig:
     warmup_steps: int = 100      # linear warm-up, then cosine decay to 10% [ours]
     max_steps: int = 1000
     batch_size: int = 32         # clips per step, summed over all processes
+    window: int = 0              # audio frames of the random window each clip trains on, aligned to its video frames; 0 (or >= T): whole clips [ours]
+    window_until: float = 1.0    # the first window_until x max_steps steps train on windows, the rest on whole clips (sequence-length warm-up) [ours]
     grad_accum: int = 1          # micro-batches per optimiser step
     grad_clip: float = 1.0       # max gradient norm [ours]
     bf16: bool = True            # bf16 autocast in training steps: on CUDA, and on CPUs with native bf16 (a tiny step 0.29 s instead of 0.43 s on 2 cores, benchmarks/results/train_cpu.md) [ours]
@@ -255,7 +257,7 @@ def _tiny() -> VABConfig:
     return VABConfig('tiny', 4.0, AudioConfig(), VisualConfig(),
                      ModelConfig(D=128, n_heads=4, d_ff=512, n1=2, n2=2),
                      decode=DecodeConfig(top_k=32, guidance=1.5, temperature=0.3, fine_temperature=0.0),  # w = 1.5 [ours]: best mean of w 1/1.5/2/3 on 240 validation clips of two demo models; held-out speech was level across w = 1-3. Finer codebooks greedy [follow-up: SoundStorm]: 0.922 of the ceiling against 0.890 on the same validation clips. Codebook 0 at temperature 0.3 [ours]: ahead of 0.5 on the validation clips of every pair of demo models it was tried on (sessions 13, 14, 16), level on held-out speech (benchmarks/results/ablations_cpu.md, sessions 11, 13, 14, 16)
-                     train=TrainConfig(lr=6e-4, finetune_lr=3e-3, warmup_steps=30, max_steps=1200, batch_size=32, ckpt_every=200, eval_every=200))  # lr [ours]: best of 3e-3/1e-3/6e-4/3e-4 for pre-training; contrastive fine-tuning keeps 3e-3; 1200 steps [ours]: at 600 the held-out talking faces stayed under the copy baseline (benchmarks/results/ablations_cpu.md)
+                     train=TrainConfig(lr=6e-4, finetune_lr=3e-3, warmup_steps=30, max_steps=1200, batch_size=32, ckpt_every=200, eval_every=200))  # lr [ours]: best of 3e-3/1e-3/6e-4/3e-4 for pre-training; contrastive fine-tuning keeps 3e-3; 1200 steps of whole clips [ours]: at 600 the held-out talking faces stayed under the copy baseline, and training on 2 s windows (`window`, session 19) generated toy clips as well in less time but held-out speech worse (benchmarks/results/ablations_cpu.md)
 
 def _small() -> VABConfig:
     return VABConfig('small', 10.0, AudioConfig(kind='encodec', bandwidth=3.0),

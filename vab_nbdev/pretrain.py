@@ -24,13 +24,13 @@ from .prepare import CachedClips, cache_config, load_cache, load_cache_tokenizer
 
 # %% auto #0
 __all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'cosine_ratio', 'sample_mask_ratio', 'mask_tokens', 'masked_loss',
-           'draw_levels', 'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler', 'train_step', 'eval_mask',
-           'token_scores', 'masked_accuracy', 'unigram_nll', 'unigram_token_nll', 'unigram_mode', 'unigram_accuracy',
-           'evaluate', 'copy_neighbour', 'active_positions', 'ratio_curve', 'show_ratio_curve', 'CheckpointError',
-           'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint', 'load_model', 'model_codebooks',
-           'load_split', 'open_split', 'batch_loader', 'heldout_masks', 'evaluate_shard', 'pretrain',
-           'config_for_cache', 'main', 'toy_checkpoint_dir', 'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache',
-           'toy_test_set']
+           'draw_levels', 'train_frames', 'take_window', 'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler',
+           'train_step', 'eval_mask', 'token_scores', 'masked_accuracy', 'unigram_nll', 'unigram_token_nll',
+           'unigram_mode', 'unigram_accuracy', 'evaluate', 'copy_neighbour', 'active_positions', 'ratio_curve',
+           'show_ratio_curve', 'CheckpointError', 'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint',
+           'load_model', 'model_codebooks', 'load_split', 'open_split', 'batch_loader', 'heldout_masks',
+           'evaluate_shard', 'pretrain', 'config_for_cache', 'main', 'toy_checkpoint_dir', 'make_toy_checkpoint',
+           'load_toy_checkpoint', 'toy_cache', 'toy_test_set']
 
 # %% ../nbs/04_pretrain.ipynb #023516f0
 def _rand(shape, generator=None, device=None, dtype=torch.float32):
@@ -113,6 +113,27 @@ def draw_levels(B: int, cfg: VABConfig, g) -> torch.Tensor | None:
     q = v + torch.randint(K - v, (B,), generator=g)             # uniform over the codebooks the model predicts
     return torch.where(_rand(B, g) < cfg.mask.levels, q, -1)
 
+def train_frames(cfg: VABConfig, step: int = 0) -> tuple[int, int]:
+    "(audio frames, video frames) of one training clip at `step`: the window's while `cfg.train.window` cuts the clip, else the clip's (T, F)."
+    W, T, s = cfg.train.window, cfg.model.T, cfg.model.vis_stride
+    if not 0 < W < T or step >= cfg.train.window_until * cfg.train.max_steps: return T, cfg.model.F
+    if abs(W / s - round(W / s)) > 1e-6: raise ValueError(f'train.window = {W} audio frames must span whole video frames ({s:g} audio frames each)')
+    return W, round(W / s)
+
+def take_window(codes: torch.Tensor,        # (B, K, T) audio tokens
+                feats: torch.Tensor,        # (B, F, Dv) video features
+                n_valid: torch.Tensor | None,  # (B,) audio frames before any padding, or None
+                u: torch.Tensor,            # (B,) uniform [0, 1): where each window starts, as a share of the starts allowed
+                cfg: VABConfig) -> tuple:
+    "Each clip's `cfg.train.window` audio frames and the video frames beside them, starting on a video frame and inside the clip's audio -> (codes, feats, n_valid)."
+    (W, Fw), s = train_frames(cfg), cfg.model.vis_stride  # (called only while windows cut the clip)
+    nv = torch.full((len(codes),), codes.shape[-1]) if n_valid is None else n_valid.long()
+    last = ((nv - W).clamp(min=0) / s).floor().long().clamp(max=feats.shape[1] - Fw)  # the last video frame a window may start on
+    f0 = (u * (last + 1)).floor().long(); t0 = (f0 * s).round().long()
+    codes = codes.gather(-1, (t0[:, None, None] + torch.arange(W)).expand(-1, codes.shape[1], -1))
+    feats = feats[torch.arange(len(f0))[:, None], f0[:, None] + torch.arange(Fw)]
+    return codes, feats, None if n_valid is None else (nv - t0).clamp(0, W)
+
 def draw_batch(data,                 # dict(codes (N,K,T), feats (N,F,Dv)[, n_valid]) in memory, or a memory-mapped `CachedClips`
                cfg: VABConfig,
                step: int,            # the optimiser step: with cfg.train.seed, the only source of randomness of the batch
@@ -124,13 +145,16 @@ def draw_batch(data,                 # dict(codes (N,K,T), feats (N,F,Dv)[, n_va
     ratio, drop = sample_mask_ratio(B, cfg.mask, g), _rand(B, g) < cfg.mask.cond_drop
     level = draw_levels(B, cfg, g)
     if level is not None: ratio = torch.where(level >= 0, cosine_ratio(_rand(B, g)), ratio)  # a level's own ratio: MaskGIT's cosine draw
+    start = _rand(B, g) if cfg.train.window else None            # where each clip's training window starts (drawn last: other draws stay as they were)
+    if start is not None and train_frames(cfg, step)[0] == cfg.model.T: start = None  # past `window_until`: whole clips
     mine = torch.arange(B).tensor_split(world)[rank]            # this process's places j in the global batch
-    d = _take(data, idx[mine]); codes, nv = d['codes'].long(), d.get('n_valid')
+    d = _take(data, idx[mine]); codes, feats, nv = d['codes'].long(), d['feats'], d.get('n_valid')
+    if start is not None and train_frames(cfg)[0] < codes.shape[-1]: codes, feats, nv = take_window(codes, feats, nv, start[mine], cfg)  # (clips no longer than a window: whole)
     masked = [mask_tokens(codes[i:i + 1], ratio[j:j + 1], cfg.model.V, torch.Generator().manual_seed(_seed(seed, _MASK, step, j)),
                           None if nv is None else nv[i:i + 1], cfg.mask.visible_codebooks,
                           None if level is None else level[j:j + 1]) for i, j in enumerate(mine.tolist())]  # clip j's mask: from (seed, step, j)
     inputs, mask = (torch.cat(x) for x in zip(*masked))
-    return dict(inputs=inputs, targets=codes, mask=mask, feats=d['feats'].float(), drop=drop[mine],
+    return dict(inputs=inputs, targets=codes, mask=mask, feats=feats.float(), drop=drop[mine],
                 **({} if nv is None else dict(n_valid=nv.long())))
 
 def _split(batch: dict, n: int, i: int) -> dict:
@@ -505,7 +529,7 @@ def _start(cfg, out_dir: Path, raw, opt, sched, resume: bool, rank: int) -> dict
 
 def _log_row(st: dict, cfg: VABConfig, lr: float) -> dict:
     "A log row from the running sums since the last one (which it resets)."
-    r, tok = st['run'], cfg.train.batch_size * (cfg.model.F + cfg.model.T)
+    r, tok = st['run'], cfg.train.batch_size * sum(train_frames(cfg, st['step'] - 1))
     row = dict(step=st['step'], loss=r['loss'] / r['n'], masked_acc=r['acc'] / r['n'], lr=lr,
                tokens_per_s=tok * r['n'] / max(r['time'], 1e-9), elapsed=st['elapsed'], eval_loss='', eval_acc='')
     st['run'] = dict(loss=0.0, acc=0.0, n=0, time=0.0)
@@ -569,6 +593,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--grad-accum', type=int, help='micro-batches per step (default: preset)')
     p.add_argument('--lr', type=float, help='peak AdamW learning rate (default: preset)')
     p.add_argument('--warmup-steps', type=int, help='linear warm-up steps (default: preset)')
+    p.add_argument('--window', type=int, help='audio frames of the random window each clip trains on (0: whole clips; default: preset)')
+    p.add_argument('--window-until', type=float, help='share of the steps that train on windows before whole clips (default: preset)')
     p.add_argument('--log-every', type=int, help='steps between log rows'); p.add_argument('--eval-every', type=int, help='steps between held-out evaluations')
     p.add_argument('--ckpt-every', type=int, help='steps between checkpoints (one is always written at the end)')
     p.add_argument('--seed', type=int, help='seed of the model init and of every batch, mask and dropout draw')
@@ -596,7 +622,7 @@ def main(argv=None):
     if a.codebooks is not None: cfg.model.codebooks = a.codebooks
     if a.visible_codebooks is not None: cfg.mask.visible_codebooks = a.visible_codebooks
     cfg.derive()
-    for k in ('max_steps', 'batch_size', 'grad_accum', 'lr', 'warmup_steps', 'log_every', 'eval_every', 'ckpt_every', 'seed'):
+    for k in ('max_steps', 'batch_size', 'grad_accum', 'lr', 'warmup_steps', 'window', 'window_until', 'log_every', 'eval_every', 'ckpt_every', 'seed'):
         if getattr(a, k) is not None: setattr(cfg.train, k, getattr(a, k))
     cfg.train.compile, cfg.train.bf16 = a.compile or cfg.train.compile, cfg.train.bf16 and not a.no_bf16
     res = pretrain(cfg, a.cache, a.out, max_steps=a.stop_at, resume=a.resume, device=a.device, progress=not a.quiet, workers=a.workers)
