@@ -146,10 +146,10 @@ def draw_batch(data,                 # dict(codes (N,K,T), feats (N,F,Dv)[, n_va
     level = draw_levels(B, cfg, g)
     if level is not None: ratio = torch.where(level >= 0, cosine_ratio(_rand(B, g)), ratio)  # a level's own ratio: MaskGIT's cosine draw
     start = _rand(B, g) if cfg.train.window else None            # where each clip's training window starts (drawn last: other draws stay as they were)
-    if start is not None and train_frames(cfg, step)[0] == cfg.model.T: start = None  # past `window_until`: whole clips
     mine = torch.arange(B).tensor_split(world)[rank]            # this process's places j in the global batch
     d = _take(data, idx[mine]); codes, feats, nv = d['codes'].long(), d['feats'], d.get('n_valid')
-    if start is not None and train_frames(cfg)[0] < codes.shape[-1]: codes, feats, nv = take_window(codes, feats, nv, start[mine], cfg)  # (clips no longer than a window: whole)
+    if start is not None and train_frames(cfg, step)[0] < codes.shape[-1]:  # a window cuts these clips at this step (not past `window_until`)
+        codes, feats, nv = take_window(codes, feats, nv, start[mine], cfg)
     masked = [mask_tokens(codes[i:i + 1], ratio[j:j + 1], cfg.model.V, torch.Generator().manual_seed(_seed(seed, _MASK, step, j)),
                           None if nv is None else nv[i:i + 1], cfg.mask.visible_codebooks,
                           None if level is None else level[j:j + 1]) for i, j in enumerate(mine.tolist())]  # clip j's mask: from (seed, step, j)
