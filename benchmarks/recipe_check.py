@@ -11,8 +11,8 @@ cache with config overrides (and optionally SoundStorm-style level-only scoring)
 `--level-only`: in clips masked level by level (`MaskConfig.levels`), score only the masked tokens of the drawn level
 q, not the finer levels that are masked with it (as we read SoundStorm's training loss). Coarse-to-fine decoding never
 keeps a finer level's prediction made while level q is still open, so those terms train predictions it does not use.
-`--crop F [--crop-until P]`: the first P of the steps train on random F-frame windows cut from the batches after
-masking (session 19's first look at windows; the package's `train.window` cuts before masking, and is what to use).
+Windows: `--set train.window=100 [train.window_until=0.5]` (the package's `pretrain.take_window`). Session 19's rows
+marked `--crop` came from this script at commit c81da62, which cut the windows from the batches after masking.
 Prints one JSON line: the overrides, the training seconds and the last log row (with the held-out `eval_acc`).
 """
 import argparse, ast, json, shutil, time
@@ -30,28 +30,12 @@ def level_only(mask_tokens):
         return inputs, mask
     return wrapped
 
-def cropped(draw_batch, frames: int, until: float):
-    "Wrap `pretrain.draw_batch`: steps before `until` x max_steps train on a random `frames`-long window of each clip (aligned to the visual frames)."
-    def wrapped(data, cfg, step, rank=0, world=1):
-        b = draw_batch(data, cfg, step, rank, world)
-        if step >= until * cfg.train.max_steps: return b
-        s, B = round(cfg.model.vis_stride), len(b['inputs'])
-        g = torch.Generator().manual_seed(P._seed(cfg.train.seed, 77, step))
-        f0 = torch.randint((cfg.model.T - frames) // s + 1, (B,), generator=g)
-        out = {k: torch.stack([v[i, ..., s * f:s * f + frames] for i, f in enumerate(f0.tolist())]) for k, v in b.items() if k in ('inputs', 'targets', 'mask')}
-        out['feats'] = torch.stack([b['feats'][i, f:f + frames // s] for i, f in enumerate(f0.tolist())])
-        return dict(b, **out)
-    return wrapped
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('demo', type=Path, help='a finished vab_demo --out folder'); ap.add_argument('--out', type=Path, required=True)
     ap.add_argument('--set', nargs='*', default=[], help='config overrides, section.key=value (e.g. train.lr=0.001)')
     ap.add_argument('--level-only', action='store_true', help='level-by-level clips score only their level q')
-    ap.add_argument('--crop', type=int, default=0, help='audio frames of a random training window (0: whole clips)')
-    ap.add_argument('--crop-until', type=float, default=1.0, help='fraction of the steps that train on windows (then whole clips)')
     a = ap.parse_args()
-    if a.crop: P.draw_batch = cropped(P.draw_batch, a.crop, a.crop_until)
     if a.level_only: P.mask_tokens = level_only(P.mask_tokens)  # draw_batch looks it up at call time
     cfg = P.load_checkpoint_config(json.loads((a.demo / 'stages' / 'pretrain.json').read_text())['checkpoint'])
     for s in a.set:
@@ -66,6 +50,6 @@ def main():
     dd = a.out / 'demo'; (dd / 'stages').mkdir(parents=True, exist_ok=True)  # demo-like: the demo's cache, probe and validation clips
     for n in ('cache', 'probe.pt', 'validation'): (dd / n).symlink_to((a.demo / n).resolve())
     (dd / 'stages' / 'pretrain.json').write_text(json.dumps(dict(checkpoint=str(a.out / 'raw' / 'latest'))))
-    print(json.dumps(dict(set=a.set, level_only=a.level_only, crop=a.crop, crop_until=a.crop_until, seconds=round(sec, 1), last=res['history'][-1])))
+    print(json.dumps(dict(set=a.set, level_only=a.level_only, seconds=round(sec, 1), last=res['history'][-1])))
 
 if __name__ == '__main__': main()
