@@ -46,17 +46,18 @@ def test_help():
     from conftest import run_main
     rc, out, _ = run_main('decoding', '--help'); assert rc == 0
     for opt in ('--checkpoint', '--tokenizer', '--out', '--steps', '--guidance', '--guidance-end', '--temperature',
-                '--fine-temperature', '--top-k', '--seed', '--batch-size', '--no-bf16', '--device'):
+                '--fine-temperature', '--fine-guidance', '--top-k', '--seed', '--batch-size', '--no-bf16', '--device'):
         assert opt in out
 
 
 def test_cache_input(setup):
     s, out = setup, setup['root'] / 'out_cache'
     p = _run(s['cache'], '--checkpoint', s['ckpt'], '--out', out, '--split', 'test', '--steps', 4, '--batch-size', 3,
-             '--guidance-end', 1.0, '--fine-temperature', 0.2, '--no-bf16', '--device', 'cpu', '--quiet')
+             '--guidance-end', 1.0, '--fine-temperature', 0.2, '--fine-guidance', 2.0, '--no-bf16', '--device', 'cpu', '--quiet')
     rep = json.loads((out / 'report.json').read_text())
     assert len(rep['written']) == 4 and rep['skipped'] == [], p.stdout + p.stderr
-    assert (rep['decode']['steps'], rep['decode']['guidance_end'], rep['decode']['fine_temperature'], rep['decode']['bf16']) == (4, 1.0, 0.2, False)
+    assert (rep['decode']['steps'], rep['decode']['guidance_end'], rep['decode']['fine_temperature'], rep['decode']['fine_guidance'],
+            rep['decode']['bf16']) == (4, 1.0, 0.2, 2.0, False)
     for r in rep['written']:
         x, sr = _wav(r['wav'])
         assert sr == s['cfg'].audio.sample_rate and len(x) == pytest.approx(s['cfg'].clip_seconds * sr, abs=sr // 50)

@@ -156,6 +156,7 @@ class DecodeConfig:
     order: str = 'coarse_to_fine'  # 'coarse_to_fine': codebook k before k+1 (SoundStorm, MAGNeT) [ours: beat 'joint' in 05's ablation]; 'joint': all codebooks ranked together [paper]
     guidance_end: float | None = None  # w at the last step, annealed linearly from `guidance` at the first (MAGNeT anneals guidance from high to low) [follow-up]; None: w stays `guidance`
     fine_temperature: float | None = None  # sampling temperature of codebooks 1..K-1 (SoundStorm decodes the finer levels greedily, 0) [follow-up]; None: `temperature`
+    fine_guidance: float | None = None  # guidance w of codebooks 1..K-1 (1: the plain conditional logits; then once codebook 0 is decided a step needs no null pass) [ours]; None: `guidance`
     bf16: bool = True            # bf16 autocast in the decoding forwards, on CUDA and on CPUs with native bf16 (the heads stay fp32) [ours: 2.3x faster on a 2-core AMX Xeon, benchmarks/results/cpu_precision.md]
 
 @dataclass
@@ -256,7 +257,7 @@ class VABConfig:
 def _tiny() -> VABConfig:
     return VABConfig('tiny', 4.0, AudioConfig(), VisualConfig(),
                      ModelConfig(D=128, n_heads=4, d_ff=512, n1=2, n2=2),
-                     decode=DecodeConfig(top_k=32, guidance=1.5, temperature=0.3, fine_temperature=0.0),  # w = 1.5 [ours]: best mean of w 1/1.5/2/3 on 240 validation clips of two demo models; held-out speech was level across w = 1-3. Finer codebooks greedy [follow-up: SoundStorm]: 0.922 of the ceiling against 0.890 on the same validation clips. Codebook 0 at temperature 0.3 [ours]: ahead of 0.5 on the validation clips of every pair of demo models it was tried on (sessions 13, 14, 16), level on held-out speech (benchmarks/results/ablations_cpu.md, sessions 11, 13, 14, 16)
+                     decode=DecodeConfig(top_k=32, guidance=1.5, temperature=0.3, fine_temperature=0.0, fine_guidance=1.25),  # w = 1.5 [ours]: best mean of w 1/1.5/2/3 on 240 validation clips of two demo models; held-out speech was level across w = 1-3. Finer codebooks at w = 1.25 [ours]: 0.954 of the ceiling against 0.938 (w = 1.5 on every level) on the validation clips of two demo models, and held-out speech level (0.480 against 0.476 words over 8 decoding seeds; w = 1 gained as much on the toy set but lost speech, 0.460; session 20). Finer codebooks greedy [follow-up: SoundStorm]: 0.922 of the ceiling against 0.890 on the same validation clips. Codebook 0 at temperature 0.3 [ours]: ahead of 0.5 on the validation clips of every pair of demo models it was tried on (sessions 13, 14, 16), level on held-out speech (benchmarks/results/ablations_cpu.md, sessions 11, 13, 14, 16)
                      train=TrainConfig(lr=6e-4, finetune_lr=3e-3, warmup_steps=30, max_steps=1200, batch_size=32, ckpt_every=200, eval_every=200))  # lr [ours]: best of 3e-3/1e-3/6e-4/3e-4 for pre-training; contrastive fine-tuning keeps 3e-3; 1200 steps of whole clips [ours]: at 600 the held-out talking faces stayed under the copy baseline, and training on 2 s windows (`window`, session 19) generated toy clips as well in less time but held-out speech worse (benchmarks/results/ablations_cpu.md)
 
 def _small() -> VABConfig:

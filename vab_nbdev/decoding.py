@@ -50,22 +50,27 @@ def guide(l_cond: torch.Tensor,  # logits given the video, (..., V)
           l_uncond: torch.Tensor,  # logits given the null condition, (..., V)
           w: float,  # guidance scale: 1 = conditional, 0 = unconditional
          ) -> torch.Tensor:
-    "Classifier-free guidance on logits: l_uncond + w (l_cond - l_uncond) [follow-up]."
+    "Classifier-free guidance on logits: l_uncond + w (l_cond - l_uncond) [follow-up]; exactly l_cond at w = 1 and l_uncond at w = 0."
+    if w == 1: return l_cond
+    if w == 0: return l_uncond
     return l_uncond + w * (l_cond - l_uncond)
 
 def guided_logits(model, codes: torch.Tensor,  # (B, K, T) long, MASK = V
                   feats: torch.Tensor,  # (B, F, d_vis) visual features
                   w: float,  # guidance scale
                   n_valid: torch.Tensor | None = None,  # (B,) real audio frames per clip (padded clips), or None
+                  w_fine: float | None = None,  # guidance of codebooks 1..K-1 (`DecodeConfig.fine_guidance`); None: w on every codebook
                  ) -> torch.Tensor:
     "Guided float logits (B, K, T, V); the conditional and null passes share ONE forward on a 2B batch."
     B, dev = codes.shape[0], codes.device
-    pad = {} if n_valid is None else dict(n_valid=n_valid if w in (0, 1) else torch.cat([n_valid, n_valid]))
-    if w == 1: return model(codes, feats, drop_cond=torch.zeros(B, dtype=torch.bool, device=dev), **pad).float()
-    if w == 0: return model(codes, feats, drop_cond=torch.ones(B, dtype=torch.bool, device=dev), **pad).float()
+    w_fine = w if w_fine is None else w_fine
+    if w == w_fine and w in (0, 1):  # one pass: the video's (w = 1) or the null condition's (w = 0)
+        return model(codes, feats, drop_cond=torch.full((B,), w == 0, dtype=torch.bool, device=dev), **({} if n_valid is None else dict(n_valid=n_valid))).float()
+    pad = {} if n_valid is None else dict(n_valid=torch.cat([n_valid, n_valid]))
     drop = torch.arange(2 * B, device=dev) >= B  # first half conditional, second half null
     l = model(torch.cat([codes, codes]), torch.cat([feats, feats]), drop_cond=drop, **pad).float()  # (2B, K, T, V)
-    return guide(l[:B], l[B:], w)
+    if w == w_fine: return guide(l[:B], l[B:], w)
+    return torch.cat([guide(l[:B, :1], l[B:, :1], w), guide(l[:B, 1:], l[B:, 1:], w_fine)], dim=1)  # codebook 0 at w, the finer ones at w_fine
 
 # %% ../nbs/05_decoding.ipynb #6b598ad7
 def _generator(seed, device) -> torch.Generator | None:
@@ -174,7 +179,9 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
         for s in range(cfg.steps):
             n_mask = counts[0][s] if same else torch.tensor([c[s] for c in counts], device=dev)
             masked = codes == V
-            with decode_autocast(dev, cfg.bf16): logits = guided_logits(model, codes, feats, guidance_at(cfg, s), n_valid)  # (B, K, T, V) float
+            w = guidance_at(cfg, s); wf = w if cfg.fine_guidance is None else cfg.fine_guidance
+            if not bool(masked[:, 0].any()): w = wf  # codebook 0 decided: its logits are never read again, so w_fine = 1 needs one pass, not two
+            with decode_autocast(dev, cfg.bf16): logits = guided_logits(model, codes, feats, w, n_valid, wf)  # (B, K, T, V) float
             sampled = _sample_levels(logits, cfg, g)
             score = score_fn(logits, sampled) + cfg.noise * (1 - (s + 1) / cfg.steps) * gumbel_noise(sampled.shape, g, dev)
             if cfg.order == 'coarse_to_fine': score = score + coarse_bonus  # codebook k outranks every token of k+1
@@ -187,7 +194,7 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
 @torch.inference_mode()
 def generate_ar(model,  # as for `generate`
                 feats: torch.Tensor,  # (B, F, d_vis)
-                cfg: DecodeConfig | None = None,  # top_k, temperature, fine_temperature, guidance (steps, noise and guidance_end unused)
+                cfg: DecodeConfig | None = None,  # top_k, temperature, fine_temperature, guidance, fine_guidance (steps, noise and guidance_end unused)
                 T: int | None = None,  # audio frames (default: the model's T)
                 seed: int | torch.Generator | None = None,
                ) -> torch.Tensor:
@@ -198,7 +205,7 @@ def generate_ar(model,  # as for `generate`
     codes = torch.full((B, K, T), V, dtype=torch.long, device=dev)
     with _eval_mode(model):
         for t in range(T):
-            with decode_autocast(dev, cfg.bf16): logits = guided_logits(model, codes, feats, cfg.guidance)[:, :, t]  # (B, K, V)
+            with decode_autocast(dev, cfg.bf16): logits = guided_logits(model, codes, feats, cfg.guidance, w_fine=cfg.fine_guidance)[:, :, t]  # (B, K, V)
             codes[:, :, t] = _sample_levels(logits, cfg, g)                       # (B, K, V) -> (B, K), per-level temperatures as in `generate`
     return codes
 
@@ -377,6 +384,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--guidance-end', type=float, help='w at the last step: guidance falls linearly from --guidance to this (MAGNeT); default: config (unset: w stays constant)')
     p.add_argument('--temperature', type=float, help=f'sampling temperature, 0 = greedy (default: config, {d.temperature})')
     p.add_argument('--fine-temperature', type=float, help='sampling temperature of codebooks 1..K-1, 0 = greedy as in SoundStorm (default: config; unset: --temperature)')
+    p.add_argument('--fine-guidance', type=float, help='guidance scale of codebooks 1..K-1; 1 = their plain conditional logits (default: config, 1 in the tiny preset; unset: --guidance)')
     p.add_argument('--top-k', type=int, help='sample among the k most likely tokens (default: config)')
     p.add_argument('--noise', type=float, help=f'initial Gumbel noise on the confidences, annealed to 0 (default: config, {d.noise})')
     p.add_argument('--order', choices=('joint', 'coarse_to_fine'), help=f"which tokens may be decided first: all codebooks ranked together (joint, the paper's) or codebook k before k+1 (default: config, {d.order})")
@@ -394,7 +402,7 @@ def _parser() -> argparse.ArgumentParser:
 # %% ../nbs/05_decoding.ipynb #7b9561a2
 def _decode_cfg(cfg: DecodeConfig, a) -> DecodeConfig:
     "The checkpoint's decoding config with the command line's overrides."
-    kw = {k: getattr(a, k) for k in ('steps', 'guidance', 'guidance_end', 'temperature', 'fine_temperature', 'top_k', 'noise', 'order') if getattr(a, k) is not None}
+    kw = {k: getattr(a, k) for k in ('steps', 'guidance', 'guidance_end', 'temperature', 'fine_temperature', 'fine_guidance', 'top_k', 'noise', 'order') if getattr(a, k) is not None}
     return replace(cfg, **kw, **(dict(bf16=False) if getattr(a, 'no_bf16', False) else {}))
 
 def _load_fine(path, cfg, dev):
