@@ -384,7 +384,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--guidance-end', type=float, help='w at the last step: guidance falls linearly from --guidance to this (MAGNeT); default: config (unset: w stays constant)')
     p.add_argument('--temperature', type=float, help=f'sampling temperature, 0 = greedy (default: config, {d.temperature})')
     p.add_argument('--fine-temperature', type=float, help='sampling temperature of codebooks 1..K-1, 0 = greedy as in SoundStorm (default: config; unset: --temperature)')
-    p.add_argument('--fine-guidance', type=float, help='guidance scale of codebooks 1..K-1; 1 = their plain conditional logits (default: config, 1 in the tiny preset; unset: --guidance)')
+    p.add_argument('--fine-guidance', type=float, help='guidance scale of codebooks 1..K-1; 1 = their plain conditional logits (default: config, 1.25 in the tiny preset; unset: --guidance)')
     p.add_argument('--top-k', type=int, help='sample among the k most likely tokens (default: config)')
     p.add_argument('--noise', type=float, help=f'initial Gumbel noise on the confidences, annealed to 0 (default: config, {d.noise})')
     p.add_argument('--order', choices=('joint', 'coarse_to_fine'), help=f"which tokens may be decided first: all codebooks ranked together (joint, the paper's) or codebook k before k+1 (default: config, {d.order})")
