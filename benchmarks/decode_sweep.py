@@ -11,8 +11,16 @@ against the tokenizer's reconstructions of the same clips (the ceiling, computed
 
     python benchmarks/decode_sweep.py /tmp/d/s0 "guidance=2" "guidance=1.5" "temperature=0.3;top_k=8"
 
+    python benchmarks/decode_sweep.py /tmp/g/c1 "" --level-steps 13,1,1,1     # SoundStorm-like steps per level
+
 Each variant is `;`-separated `DecodeConfig` fields on top of the checkpoint's own. Results are printed and
 appended to OUT/decode_sweep.jsonl. Nothing in the demo folder is changed.
+
+`--level-steps S0,S1,...` (one count per codebook, coarse-to-fine order): codebook k is decoded in its own S_k steps,
+on a cosine schedule over its own tokens (SoundStorm gives the first level many steps and each finer level one
+[follow-up]), instead of one cosine schedule over all K*T tokens, which gives codebook 0 about the first 7 of 16
+steps. It replaces `decoding.mask_counts` for this run (a prototype, not a package option: session 21 measured it
+no better) and sets `steps` to the sum.
 """
 import argparse, json, tempfile, time
 from dataclasses import replace, fields, asdict
@@ -43,6 +51,17 @@ def validation_set(demo: Path, root: Path, n: int, seed: int, cfg) -> tuple[Path
     cache = toy_cache(load_cache_tokenizer(demo / 'cache'), cfg, root, n_train=0, n_test=n, seed=seed)
     return root / 'media' / 'vggsound.csv', cache
 
+def level_counts(level_steps: list[int]):
+    "A `decoding.mask_counts` that decodes codebook k in its own level_steps[k] steps (cosine over its T tokens), when the grid is K = len(level_steps) codebooks."
+    import vab_nbdev.decoding as D
+    orig = D.mask_counts
+    def mask_counts(n, steps, schedule=D.cosine_schedule):
+        K = len(level_steps)
+        if sum(level_steps) != steps or n % K: return orig(n, steps, schedule)
+        T = n // K
+        return [T * (K - 1 - k) + c for k, s in enumerate(level_steps) for c in orig(T, s, schedule)]
+    D.mask_counts = mask_counts  # generate looks it up at call time
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('out', type=Path, help="a finished vab_demo --out folder")
@@ -50,7 +69,9 @@ def main():
     p.add_argument('--n', type=int, default=240, help='validation clips (default 240)')
     p.add_argument('--val-root', type=Path, help='where the validation set lives (default OUT/validation)')
     p.add_argument('--full', action='store_true', help="the demo's whole generation stage per variant (mismatched videos, FAD, KLD; twice the time)")
+    p.add_argument('--level-steps', help='decoding steps per codebook, e.g. 13,1,1,1 (sets steps to their sum; coarse-to-fine order)')
     a = p.parse_args()
+    if a.level_steps: level_counts(ls := [int(x) for x in a.level_steps.split(',')])
     ckpt = json.loads((a.out / 'stages' / 'pretrain.json').read_text())['checkpoint']
     cfg, probe = load_model(ckpt)[1], AudioProbe.load(a.out / 'probe.pt')
     val_seed = 1000 + cfg.train.seed
@@ -62,7 +83,7 @@ def main():
     ceiling = float((emb.logits(rec).argmax(-1).numpy() == labels).mean())
     for v in a.variants:
         kw, t0 = parse_variant(v), time.perf_counter()
-        dec = replace(cfg.decode, **kw)
+        dec = replace(cfg.decode, **kw, **(dict(steps=sum(ls)) if a.level_steps else {}))
         if a.full:
             with tempfile.TemporaryDirectory() as t: g = _generation(Path(t), csv_path, cache, ckpt, probe, cfg.train.seed, 0, decode=dec)
         else:
@@ -71,7 +92,7 @@ def main():
             g = dict(n=len(labels), class_acc=float((pred == labels).mean()), class_acc_reconstruction=ceiling,
                      onset_iou=float(onset_iou(gen, real, sr).mean()),
                      confusion=np.bincount(labels * len(CLASSES) + pred, minlength=len(CLASSES) ** 2).reshape(len(CLASSES), -1).tolist())
-        row = dict(demo=str(a.out), val_seed=val_seed, variant=v or 'checkpoint', decode=asdict(dec),
+        row = dict(demo=str(a.out), val_seed=val_seed, variant=(v or 'checkpoint') + (f' level_steps={a.level_steps}' if a.level_steps else ''), decode=asdict(dec),
                    ratio=g['class_acc'] / g['class_acc_reconstruction'], seconds=round(time.perf_counter() - t0, 1),
                    **{k: g[k] for k in ('n', 'class_acc', 'class_acc_reconstruction', 'onset_iou', 'confusion', 'class_acc_mismatched',
                                         'fad', 'fad_reconstruction', 'kld') if k in g})
