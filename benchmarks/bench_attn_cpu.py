@@ -34,18 +34,12 @@ def main():
     for name, fn, dt in rows: print(f'| {name} | {timed(fn, dt) * 1e3:.1f} |')
     if a.profile_step:
         from torch.profiler import profile, ProfilerActivity
-        from vab_nbdev.core import get_config, seed_everything, tune_cpu_allocator
-        from vab_nbdev.model import VAB
-        from vab_nbdev.pretrain import make_optimizer, make_scheduler, train_step, draw_batch
-        tune_cpu_allocator(); cfg = get_config('tiny'); seed_everything(0)
-        m = VAB(cfg.model).train(); opt = make_optimizer(m, cfg.train); sched = make_scheduler(opt, cfg.train)
-        g = torch.Generator().manual_seed(0)
-        data = dict(codes=torch.randint(0, cfg.model.V, (64, cfg.model.K, cfg.model.T), generator=g),
-                    feats=torch.randn(64, cfg.model.F, cfg.model.d_vis, generator=g))
-        bs = [draw_batch(data, cfg, s) for s in range(8)]
-        for b in bs[:3]: train_step(m, opt, sched, b, cfg)
+        from vab_nbdev.core import tune_cpu_allocator
+        from bench_step_cpu import tiny_steps  # the step bench_step_cpu.py times, with the allocator tuned as pretrain does
+        tune_cpu_allocator(); step, bs = tiny_steps(8)
+        for b in bs[:3]: step(b)
         with profile(activities=[ProfilerActivity.CPU]) as p:
-            for b in bs[3:]: train_step(m, opt, sched, b, cfg)
+            for b in bs[3:]: step(b)
         print(p.key_averages().table(sort_by='self_cpu_time_total', row_limit=12))
 
 if __name__ == '__main__': main()

@@ -15,22 +15,28 @@ from pathlib import Path
 VARIANTS = [dict(tuned=t, pairs=p) for t in (False, True) for p in ('halves', 'interleaved')]
 
 
-def one(tuned: bool, pairs: str, steps: int) -> dict:
+def tiny_steps(n: int, pairs: str = 'interleaved'):
+    "A fresh tiny model, its optimiser and scheduler, and `n` batches of random tokens and features at the preset's shapes -> (step(batch), batches)."
     import torch
-    from vab_nbdev.core import get_config, seed_everything, tune_cpu_allocator
+    from vab_nbdev.core import get_config, seed_everything
     from vab_nbdev.model import VAB
     from vab_nbdev.pretrain import make_optimizer, make_scheduler, train_step, draw_batch
-    if tuned: assert tune_cpu_allocator(), 'not glibc: nothing to tune'
     cfg = get_config('tiny'); cfg.model.rope_pairs = pairs; seed_everything(0)
     m = VAB(cfg.model).train(); opt = make_optimizer(m, cfg.train); sched = make_scheduler(opt, cfg.train)
     g = torch.Generator().manual_seed(0)
     data = dict(codes=torch.randint(0, cfg.model.V, (64, cfg.model.K, cfg.model.T), generator=g),
                 feats=torch.randn(64, cfg.model.F, cfg.model.d_vis, generator=g))
-    batches = [draw_batch(data, cfg, s) for s in range(steps + 3)]
-    for b in batches[:3]: train_step(m, opt, sched, b, cfg)
+    return (lambda b: train_step(m, opt, sched, b, cfg)), [draw_batch(data, cfg, s) for s in range(n)]
+
+
+def one(tuned: bool, pairs: str, steps: int) -> dict:
+    from vab_nbdev.core import tune_cpu_allocator
+    if tuned: assert tune_cpu_allocator(), 'not glibc: nothing to tune'
+    step, batches = tiny_steps(steps + 3, pairs)
+    for b in batches[:3]: step(b)
     times, f0 = [], resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for b in batches[3:]:
-        t = time.perf_counter(); train_step(m, opt, sched, b, cfg); times.append(time.perf_counter() - t)
+        t = time.perf_counter(); step(b); times.append(time.perf_counter() - t)
     faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0) / steps
     return dict(tuned=tuned, pairs=pairs, step_s=statistics.median(times), faults_per_step=faults)
 

@@ -1,8 +1,8 @@
 """Can the model pick the better of N decoded candidates by itself? On a finished `vab_demo` folder's validation clips
-(run `decode_sweep.py` on it first, so they exist), decode each clip N times (seeds seed + i + 1000 j) and rank the
+(`decode_sweep.validation_set`: written and prepared on first use, as decode_sweep.py does), decode each clip N times (seeds seed + i + 1000 j) and rank the
 candidates by the model's own scores of their codebook-0 tokens, given the video with every audio token masked:
 their log-likelihood, and their pointwise mutual information with the video (log p(x | video) - log p(x | null
-video), one guided forward pair per batch, shared by all candidates). The probe's class accuracy of the single
+video), one forward pair (video, null video) per batch, shared by all candidates). The probe's class accuracy of the single
 candidates, of the best by each score, and of an oracle that keeps any right one.
 
     python benchmarks/rerank_self.py /tmp/g/c1 --n 4
@@ -18,14 +18,15 @@ from vab_nbdev.prepare import load_cache, load_cache_tokenizer
 from vab_nbdev.decoding import generate
 from vab_nbdev.metrics import ProbeEmbedder
 from vab_nbdev.probe import AudioProbe
+from decode_sweep import validation_set
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('demo', type=Path, help='a finished vab_demo --out folder with validation/ (from decode_sweep.py)')
+    ap.add_argument('demo', type=Path, help='a finished vab_demo --out folder')
     ap.add_argument('--n', type=int, default=4, help='candidates per clip')
     a = ap.parse_args()
     model, cfg = load_model(json.loads((a.demo / 'stages' / 'pretrain.json').read_text())['checkpoint']); model.eval()
-    cache = a.demo / 'validation' / 'cache'
+    cache = validation_set(a.demo, a.demo / 'validation', 240, 1000 + cfg.train.seed, cfg)[1]  # decode_sweep.py's clips
     tok, te = load_cache_tokenizer(cache), load_cache(cache, split='test')
     feats, labels = torch.as_tensor(te['feats']).float(), np.asarray(te['labels'])
     emb, (K, V, T), N = ProbeEmbedder(AudioProbe.load(a.demo / 'probe.pt')), (cfg.model.K, cfg.model.V, cfg.model.T), a.n
