@@ -69,10 +69,11 @@ def main():
     p.add_argument('--n', type=int, default=240, help='validation clips (default 240)')
     p.add_argument('--val-root', type=Path, help='where the validation set lives (default OUT/validation)')
     p.add_argument('--full', action='store_true', help="the demo's whole generation stage per variant (mismatched videos, FAD, KLD; twice the time)")
+    p.add_argument('--ckpt', help="checkpoint to decode (default: the demo's pre-trained one), e.g. an earlier step of its run")
     p.add_argument('--level-steps', help='decoding steps per codebook, e.g. 13,1,1,1 (sets steps to their sum; coarse-to-fine order)')
     a = p.parse_args()
     if a.level_steps: level_counts(ls := [int(x) for x in a.level_steps.split(',')])
-    ckpt = json.loads((a.out / 'stages' / 'pretrain.json').read_text())['checkpoint']
+    ckpt = a.ckpt or json.loads((a.out / 'stages' / 'pretrain.json').read_text())['checkpoint']
     cfg, probe = load_model(ckpt)[1], AudioProbe.load(a.out / 'probe.pt')
     val_seed = 1000 + cfg.train.seed
     csv_path, cache = validation_set(a.out, a.val_root or a.out / 'validation', a.n, val_seed, cfg)
@@ -92,7 +93,7 @@ def main():
             g = dict(n=len(labels), class_acc=float((pred == labels).mean()), class_acc_reconstruction=ceiling,
                      onset_iou=float(onset_iou(gen, real, sr).mean()),
                      confusion=np.bincount(labels * len(CLASSES) + pred, minlength=len(CLASSES) ** 2).reshape(len(CLASSES), -1).tolist())
-        row = dict(demo=str(a.out), val_seed=val_seed, variant=(v or 'checkpoint') + (f' level_steps={a.level_steps}' if a.level_steps else ''), decode=asdict(dec),
+        row = dict(demo=str(a.out), **(dict(ckpt=a.ckpt) if a.ckpt else {}), val_seed=val_seed, variant=(v or 'checkpoint') + (f' level_steps={a.level_steps}' if a.level_steps else ''), decode=asdict(dec),
                    ratio=g['class_acc'] / g['class_acc_reconstruction'], seconds=round(time.perf_counter() - t0, 1),
                    **{k: g[k] for k in ('n', 'class_acc', 'class_acc_reconstruction', 'onset_iou', 'confusion', 'class_acc_mismatched',
                                         'fad', 'fad_reconstruction', 'kld') if k in g})

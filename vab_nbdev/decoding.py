@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from .core import DecodeConfig, autocast, get_device, show_tokens, show_spec, audio_player
+from .core import DecodeConfig, autocast, cpu_has_bf16, get_device, show_tokens, show_spec, audio_player
 from .data import MediaError, media_info, mux_audio, read_frames, write_mp4
 from .synth import SynthConfig
 from .audio_tokenizers import build_audio_tokenizer, load_audio_tokenizer
@@ -25,9 +25,9 @@ from .pretrain import CheckpointError, load_model
 
 # %% auto #0
 __all__ = ['cosine_schedule', 'mask_counts', 'guide', 'guided_logits', 'gumbel_noise', 'sample_tokens', 'logprob_score',
-           'decode_autocast', 'guidance_at', 'generate', 'generate_ar', 'show_film_strip', 'mismatch', 'activity',
-           'event_activity', 'envelope_iou', 'onset_iou', 'window_starts', 'generate_long', 'generate_two_stage',
-           'write_wav', 'read_wav', 'generate_files', 'main']
+           'decode_autocast', 'decode_dtype', 'guidance_at', 'generate', 'generate_ar', 'show_film_strip', 'mismatch',
+           'activity', 'event_activity', 'envelope_iou', 'onset_iou', 'window_starts', 'generate_long',
+           'generate_two_stage', 'write_wav', 'read_wav', 'generate_files', 'main']
 
 # %% ../nbs/05_decoding.ipynb #9d2f47b8
 def cosine_schedule(r):
@@ -118,6 +118,11 @@ def _feats_as_model(model, feats: torch.Tensor) -> torch.Tensor:
 def decode_autocast(device, enabled: bool = True):  # enabled: `DecodeConfig.bf16`
     "The precision decoding's forwards run in: bf16 autocast on CUDA and on CPUs with native bf16 (AMX, AVX512-BF16), fp32 elsewhere or when not `enabled`; the heads stay fp32 (03) [ours]."
     return autocast(device, enabled, cpu=True)
+
+def decode_dtype(device, enabled: bool = True) -> torch.dtype:  # enabled: `DecodeConfig.bf16`
+    "The weights' dtype for a decoding copy, `model.for_inference(decode_dtype(device, cfg.bf16))`: bf16 where `decode_autocast` computes in bf16, else fp32. Cast once, autocast has no weights left to cast at every forward [ours]."
+    dev = torch.device(device)
+    return torch.bfloat16 if enabled and (dev.type == 'cuda' or (dev.type == 'cpu' and cpu_has_bf16())) else torch.float32
 
 def _grid(model, T: int | None) -> tuple[int, int, int]:
     "(K, V, T) of the token grid the model predicts; T defaults to the model's clip length."
@@ -405,7 +410,7 @@ def _decode_cfg(cfg: DecodeConfig, a) -> DecodeConfig:
     kw = {k: getattr(a, k) for k in ('steps', 'guidance', 'guidance_end', 'temperature', 'fine_temperature', 'fine_guidance', 'top_k', 'noise', 'order') if getattr(a, k) is not None}
     return replace(cfg, **kw, **(dict(bf16=False) if getattr(a, 'no_bf16', False) else {}))
 
-def _load_fine(path, cfg, dev):
+def _load_fine(path, cfg, dev, dtype=None):
     "The coarse-to-fine model of `--fine` and its config, checked against the coarse model's config `cfg`."
     fine, fcfg = load_model(path, dev)
     c, f = cfg.model, fcfg.model
@@ -413,7 +418,7 @@ def _load_fine(path, cfg, dev):
         raise CheckpointError(f"{path}: not a coarse-to-fine model for this checkpoint (it must cover more than the coarse model's K={c.K} codebooks, "
                               f"be trained with mask.visible_codebooks={c.K} and share V, T, F, d_vis; it has K={f.K}, "
                               f"visible_codebooks={fcfg.mask.visible_codebooks}, V={f.V}, T={f.T}, F={f.F}, d_vis={f.d_vis})")
-    return fine.for_inference(), fcfg
+    return fine.for_inference(dtype), fcfg
 
 def _load_tokenizer(spec, cfg, items):
     "The audio tokenizer: `spec` (cache folder or saved file), else the first cache input's, else built from `cfg.audio`."
@@ -469,9 +474,9 @@ def generate_files(a) -> dict:
     "Run `vab_generate` for parsed arguments `a` -> report dict(written, skipped, decode, ...), also saved as OUT/report.json."
     t0, dev = time.time(), get_device(a.device)
     model, cfg = load_model(a.checkpoint, dev)
-    model = model.for_inference()  # weights cast once (bf16 on CUDA), fp32 heads: no per-forward casts (03)
     dc, (items, bad) = _decode_cfg(cfg.decode, a), _collect(a.inputs)
-    fine, fcfg = _load_fine(a.fine, cfg, dev) if getattr(a, 'fine', None) else (None, None)
+    model = model.for_inference(decode_dtype(dev, dc.bf16))  # weights cast once (bf16 where decoding computes in it), fp32 heads: no per-forward casts (03)
+    fine, fcfg = _load_fine(a.fine, cfg, dev, decode_dtype(dev, dc.bf16)) if getattr(a, 'fine', None) else (None, None)
     fdc = replace(_decode_cfg(fcfg.decode, a), steps=a.fine_steps or fcfg.decode.steps) if fine else None
     tok, clips = _load_tokenizer(a.tokenizer, fcfg or cfg, items), _clips(items, a.split)[:a.limit]
     enc = build_visual_encoder(cfg.visual, device=dev) if any(c['feats'] is None for c in clips) else None

@@ -543,7 +543,7 @@ def pretrain(cfg: VABConfig,          # the run's config (model sizes must fit t
              resume: bool = False,    # continue from out_dir/latest if there is one
              device=None,             # default `core.get_device()`; under torchrun each rank takes cuda:LOCAL_RANK
              progress: bool = True,   # show a tqdm bar
-             workers: int = 2) -> dict:  # processes building batches ahead, per rank (0: in the training loop)
+             workers: int | None = None) -> dict:  # processes building batches ahead, per rank (0: in the training loop; None: 2 on CUDA, 0 on a CPU, where they would compete with the step for its cores)
     "Pre-train VAB by masked audio-token prediction -> dict(history, checkpoint)."
     rank, world, device, own_pg = _dist_setup(device)
     if device.type == 'cpu': tune_cpu_allocator()  # ~10% per CPU step (00_core)
@@ -558,6 +558,7 @@ def pretrain(cfg: VABConfig,          # the run's config (model sizes must fit t
     if tc.compile: net = torch.compile(net)
     end, ckpt, t0 = max_steps or tc.max_steps, None, time.perf_counter()
     bar = tqdm(total=end, initial=st['step'], disable=not progress or rank != 0, desc='pretrain')
+    if workers is None: workers = 2 if device.type == 'cuda' else 0
     for batch in batch_loader(train, cfg, st['step'], end, rank, world, workers, pin=device.type == 'cuda'):
         lr = sched.get_last_lr()[0]
         torch.manual_seed(_seed(tc.seed, _DROPOUT, st['step'], rank))  # dropout: its own stream per process and step
@@ -598,7 +599,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--log-every', type=int, help='steps between log rows'); p.add_argument('--eval-every', type=int, help='steps between held-out evaluations')
     p.add_argument('--ckpt-every', type=int, help='steps between checkpoints (one is always written at the end)')
     p.add_argument('--seed', type=int, help='seed of the model init and of every batch, mask and dropout draw')
-    p.add_argument('--workers', type=int, default=2, help='processes per rank building batches ahead (0: in the training loop; default 2)')
+    p.add_argument('--workers', type=int, default=None, help='processes per rank building batches ahead (0: in the training loop; default 2 on CUDA, 0 on a CPU)')
     p.add_argument('--codebooks', type=int, help="two-stage coarse model: cover only the first N of the cache's codebooks (default: all)")
     p.add_argument('--visible-codebooks', type=int, help='two-stage coarse-to-fine model: the first N codebooks are given, never masked; only the rest are predicted (default 0)')
     p.add_argument('--resume', action='store_true', help='continue exactly from OUT/latest (starts afresh if there is none)')
