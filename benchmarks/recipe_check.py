@@ -7,6 +7,7 @@ cache with config overrides (and optionally SoundStorm-style level-only scoring)
     python benchmarks/recipe_check.py /tmp/g/a0 --out /tmp/r/lvq --level-only
     python benchmarks/recipe_check.py /tmp/g/a0 --out /tmp/r/w1700 --set train.window=100 train.max_steps=1700
     python benchmarks/recipe_check.py /tmp/g/c1 --out /tmp/r/q04s1 --level0 0.4
+    python benchmarks/recipe_check.py /tmp/g/c1 --out /tmp/r/w2s1 --set mask.coarse_weight=2
     python benchmarks/decode_sweep.py /tmp/r/lr1e3/demo ""
 
 `--level-only`: in clips masked level by level (`MaskConfig.levels`), score only the masked tokens of the drawn level
@@ -15,6 +16,10 @@ keeps a finer level's prediction made while level q is still open, so those term
 `--level0 P`: a level-by-level clip's level q is the first predicted codebook with probability P, else uniform over
 the finer ones (`pretrain.draw_levels` draws q uniformly: P = 1/K). Codebook 0 carries the class, so more clips
 training its generation might generate the class better (session 21: it did not, on the two demo models).
+`--set mask.coarse_weight=W`: the masked cross-entropy counts codebook 0's terms W times (the same masks): more of the
+gradient for the codebook that carries the class, without taking clips away from the finer levels as `--level0` does
+(session 22 ran it as `--cb0-weight 2`, a wrapper of the loss that this option replaced, with the same arithmetic;
+2 is the default since, and a checkpoint saved before the option reads as 1).
 Windows: `--set train.window=100 [train.window_until=0.5]` (the package's `pretrain.take_window`). Session 19's rows
 marked `--crop` came from this script at commit c81da62, which cut the windows from the batches after masking.
 Prints one JSON line: the overrides, the training seconds and the last log row (with the held-out `eval_acc`).

@@ -24,13 +24,13 @@ from .prepare import CachedClips, cache_config, load_cache, load_cache_tokenizer
 
 # %% auto #0
 __all__ = ['RATIOS', 'TOY_COMMAND', 'TOY_DATA', 'TOY_STEPS', 'cosine_ratio', 'sample_mask_ratio', 'mask_tokens', 'masked_loss',
-           'draw_levels', 'train_frames', 'take_window', 'draw_batch', 'make_optimizer', 'lr_factor', 'make_scheduler',
-           'train_step', 'eval_mask', 'token_scores', 'masked_accuracy', 'unigram_nll', 'unigram_token_nll',
-           'unigram_mode', 'unigram_accuracy', 'evaluate', 'copy_neighbour', 'active_positions', 'ratio_curve',
-           'show_ratio_curve', 'CheckpointError', 'save_checkpoint', 'load_checkpoint_config', 'load_checkpoint',
-           'load_model', 'model_codebooks', 'load_split', 'open_split', 'batch_loader', 'heldout_masks',
-           'evaluate_shard', 'pretrain', 'config_for_cache', 'main', 'toy_checkpoint_dir', 'make_toy_checkpoint',
-           'load_toy_checkpoint', 'toy_cache', 'toy_test_set']
+           'loss_weights', 'draw_levels', 'train_frames', 'take_window', 'draw_batch', 'make_optimizer', 'lr_factor',
+           'make_scheduler', 'train_step', 'eval_mask', 'token_scores', 'masked_accuracy', 'unigram_nll',
+           'unigram_token_nll', 'unigram_mode', 'unigram_accuracy', 'evaluate', 'copy_neighbour', 'active_positions',
+           'ratio_curve', 'show_ratio_curve', 'CheckpointError', 'save_checkpoint', 'load_checkpoint_config',
+           'load_checkpoint', 'load_model', 'model_codebooks', 'load_split', 'open_split', 'batch_loader',
+           'heldout_masks', 'evaluate_shard', 'pretrain', 'config_for_cache', 'main', 'toy_checkpoint_dir',
+           'make_toy_checkpoint', 'load_toy_checkpoint', 'toy_cache', 'toy_test_set']
 
 # %% ../nbs/04_pretrain.ipynb #023516f0
 def _rand(shape, generator=None, device=None, dtype=torch.float32):
@@ -84,12 +84,20 @@ def masked_loss(logits: torch.Tensor,      # (B, K, T, V)
                 targets: torch.Tensor,     # (B, K, T) long, the original codes (never MASK)
                 mask: torch.Tensor,        # (B, K, T) bool, True where the input was masked
                 label_smoothing: float = MaskConfig.label_smoothing,
-                normalizer: float | None = None):  # divide the summed loss by this (default: the number of masked tokens)
+                normalizer: float | None = None,  # divide the summed loss by this (default: the number of masked tokens)
+                weights: torch.Tensor | None = None):  # (K,) how many times each codebook's terms count (default: once each)
     "Cross-entropy over the masked positions only."
     labels = targets.masked_fill(~mask, -100)                                # visible tokens -> ignore_index
     ce = F_.cross_entropy(logits.flatten(0, 2).float(), labels.flatten(),    # (B,K,T,V) -> (BKT, V)
-                          ignore_index=-100, label_smoothing=label_smoothing, reduction='sum')
+                          ignore_index=-100, label_smoothing=label_smoothing, reduction='sum' if weights is None else 'none')
+    if weights is not None: ce = (ce.view(targets.shape) * weights.to(ce).view(1, -1, 1)).sum()  # ignored positions are 0 already
     return ce / (mask.sum() if normalizer is None else normalizer)
+
+def loss_weights(cfg: VABConfig) -> torch.Tensor | None:
+    "(K,) weights of the codebooks' terms in the masked loss: codebook 0 at `cfg.mask.coarse_weight`, the rest 1; None when that is 1."
+    if cfg.mask.coarse_weight == 1: return None
+    w = torch.ones(cfg.model.K); w[0] = cfg.mask.coarse_weight
+    return w
 
 # %% ../nbs/04_pretrain.ipynb #36bf7a0f
 _BATCH, _MASK, _DROPOUT = 0, 1, 2  # the random streams of a step [ours]
@@ -196,7 +204,7 @@ def train_step(net: nn.Module,      # the model (possibly DDP-wrapped and/or com
         sync = world == 1 or i == tc.grad_accum - 1
         with (nullcontext() if sync else net.no_sync()):
             with autocast(dev, tc.bf16, cpu=True): logits = net(mb['inputs'], mb['feats'], mb['drop'], mb.get('n_valid'))
-            loss = masked_loss(logits, mb['targets'], mb['mask'], cfg.mask.label_smoothing, normalizer=n_total)
+            loss = masked_loss(logits, mb['targets'], mb['mask'], cfg.mask.label_smoothing, normalizer=n_total, weights=loss_weights(cfg))
             (loss * world).backward()
         stats += torch.stack([loss.detach(), ((logits.argmax(-1) == mb['targets']) & mb['mask']).sum().float()])
     if tc.grad_clip: torch.nn.utils.clip_grad_norm_(net.parameters(), tc.grad_clip)
