@@ -20,7 +20,7 @@ def main():
     ap.add_argument('--batch', type=int, default=32)
     a = ap.parse_args()
     ckpt = json.loads((a.demo / 'stages' / 'pretrain.json').read_text())['checkpoint']
-    model, cfg = load_model(ckpt); te = load_cache(a.demo / 'cache', split='test')
+    model, cfg = load_model(ckpt, 'cpu'); te = load_cache(a.demo / 'cache', split='test')
     feats = torch.as_tensor(te['feats'][:a.batch]).float()
     copy = model.for_inference(decode_dtype('cpu', cfg.decode.bf16))
     res, codes = {}, {}

@@ -168,7 +168,7 @@ def generate(model,  # callable (codes (B,K,T), feats, drop_cond) -> logits (B,K
     "Audio tokens (B, K, T) for `feats` by MaskGIT-style iterative decoding with classifier-free guidance."
     cfg = cfg or DecodeConfig()
     (K, V, T), B, dev = _grid(model, T), feats.shape[0], feats.device
-    feats, g = _feats_as_model(model, feats), _generator(seed, dev)  # cast once here (bf16 for a `for_inference` copy on CUDA), not in every forward
+    feats, g = _feats_as_model(model, feats), _generator(seed, dev)  # cast once here (bf16 for a bf16 `for_inference` copy), not in every forward
     codes = torch.full((B, K, T), V, dtype=torch.long, device=dev) if prompt is None else prompt.to(dev, torch.long).clone()  # MASK is id V
     if n_valid is not None:  # padding is pinned (to token 0, never read) so the schedule counts only real tokens
         n_valid = n_valid.to(dev).long(); codes = codes.masked_fill(torch.arange(codes.shape[-1], device=dev) >= n_valid.view(-1, 1, 1), 0)
@@ -399,7 +399,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--batch-size', type=int, default=8, help='clips decoded together (default 8)')
     p.add_argument('--limit', type=int, help='only the first N clips')
     p.add_argument('--no-mp4', action='store_true', help='write only the wavs, not the muxed videos')
-    p.add_argument('--no-bf16', action='store_true', help='decode in fp32 (default: bf16 autocast on CUDA and on CPUs with native bf16; the heads stay fp32)')
+    p.add_argument('--no-bf16', action='store_true', help='decode in fp32 (default: bf16, on a bf16 copy of the weights under autocast, on CUDA and on CPUs with native bf16; the heads stay fp32)')
     p.add_argument('--device', help='cpu, cuda, cuda:1 ... (default: cuda if available)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     return p
@@ -410,7 +410,7 @@ def _decode_cfg(cfg: DecodeConfig, a) -> DecodeConfig:
     kw = {k: getattr(a, k) for k in ('steps', 'guidance', 'guidance_end', 'temperature', 'fine_temperature', 'fine_guidance', 'top_k', 'noise', 'order') if getattr(a, k) is not None}
     return replace(cfg, **kw, **(dict(bf16=False) if getattr(a, 'no_bf16', False) else {}))
 
-def _load_fine(path, cfg, dev, dtype=None):
+def _load_fine(path, cfg, dev):
     "The coarse-to-fine model of `--fine` and its config, checked against the coarse model's config `cfg`."
     fine, fcfg = load_model(path, dev)
     c, f = cfg.model, fcfg.model
@@ -418,7 +418,7 @@ def _load_fine(path, cfg, dev, dtype=None):
         raise CheckpointError(f"{path}: not a coarse-to-fine model for this checkpoint (it must cover more than the coarse model's K={c.K} codebooks, "
                               f"be trained with mask.visible_codebooks={c.K} and share V, T, F, d_vis; it has K={f.K}, "
                               f"visible_codebooks={fcfg.mask.visible_codebooks}, V={f.V}, T={f.T}, F={f.F}, d_vis={f.d_vis})")
-    return fine.for_inference(dtype), fcfg
+    return fine, fcfg
 
 def _load_tokenizer(spec, cfg, items):
     "The audio tokenizer: `spec` (cache folder or saved file), else the first cache input's, else built from `cfg.audio`."
@@ -476,8 +476,9 @@ def generate_files(a) -> dict:
     model, cfg = load_model(a.checkpoint, dev)
     dc, (items, bad) = _decode_cfg(cfg.decode, a), _collect(a.inputs)
     model = model.for_inference(decode_dtype(dev, dc.bf16))  # weights cast once (bf16 where decoding computes in it), fp32 heads: no per-forward casts (03)
-    fine, fcfg = _load_fine(a.fine, cfg, dev, decode_dtype(dev, dc.bf16)) if getattr(a, 'fine', None) else (None, None)
+    fine, fcfg = _load_fine(a.fine, cfg, dev) if getattr(a, 'fine', None) else (None, None)
     fdc = replace(_decode_cfg(fcfg.decode, a), steps=a.fine_steps or fcfg.decode.steps) if fine else None
+    if fine is not None: fine = fine.for_inference(decode_dtype(dev, fdc.bf16))  # as the fine model's own decoding settings say
     tok, clips = _load_tokenizer(a.tokenizer, fcfg or cfg, items), _clips(items, a.split)[:a.limit]
     enc = build_visual_encoder(cfg.visual, device=dev) if any(c['feats'] is None for c in clips) else None
     out, g, written = Path(a.out), _generator(a.seed, dev), []

@@ -94,8 +94,8 @@ def masked_loss(logits: torch.Tensor,      # (B, K, T, V)
     return ce / (mask.sum() if normalizer is None else normalizer)
 
 def loss_weights(cfg: VABConfig) -> torch.Tensor | None:
-    "(K,) weights of the codebooks' terms in the masked loss: codebook 0 at `cfg.mask.coarse_weight`, the rest 1; None when that is 1."
-    if cfg.mask.coarse_weight == 1: return None
+    "(K,) weights of the codebooks' terms in the masked loss: codebook 0 at `cfg.mask.coarse_weight`, the rest 1; None (every term once) when that is 1, for a model of one codebook, and for the fine model of a two-stage pair, whose codebook 0 is given."
+    if cfg.mask.coarse_weight == 1 or cfg.model.K < 2 or cfg.mask.visible_codebooks > 0: return None
     w = torch.ones(cfg.model.K); w[0] = cfg.mask.coarse_weight
     return w
 
@@ -198,13 +198,14 @@ def train_step(net: nn.Module,      # the model (possibly DDP-wrapped and/or com
     tc, dev = cfg.train, next(net.parameters()).device
     n_total = batch['mask'].sum().to(dev)   # masked tokens in this slice ...
     if world > 1: dist.all_reduce(n_total)  # ... and in the global batch
-    n_total, stats = n_total.item(), torch.zeros(2, device=dev)
+    n_total, stats, weights = n_total.item(), torch.zeros(2, device=dev), loss_weights(cfg)
+    if weights is not None: weights = weights.to(dev)
     for i in range(tc.grad_accum):
         mb = {k: v.to(dev, non_blocking=True) for k, v in _split(batch, tc.grad_accum, i).items()}
         sync = world == 1 or i == tc.grad_accum - 1
         with (nullcontext() if sync else net.no_sync()):
             with autocast(dev, tc.bf16, cpu=True): logits = net(mb['inputs'], mb['feats'], mb['drop'], mb.get('n_valid'))
-            loss = masked_loss(logits, mb['targets'], mb['mask'], cfg.mask.label_smoothing, normalizer=n_total, weights=loss_weights(cfg))
+            loss = masked_loss(logits, mb['targets'], mb['mask'], cfg.mask.label_smoothing, normalizer=n_total, weights=weights)
             (loss * world).backward()
         stats += torch.stack([loss.detach(), ((logits.argmax(-1) == mb['targets']) & mb['mask']).sum().float()])
     if tc.grad_clip: torch.nn.utils.clip_grad_norm_(net.parameters(), tc.grad_clip)
