@@ -1,4 +1,4 @@
-"""Decoding with the trained fp32 model under bf16 autocast against a bf16 copy (`model.for_inference(decode_dtype(...))`).
+"""Decoding with the trained fp32 model under bf16 autocast against a bf16 copy (`decoding.decoding_copy`).
 
 Under autocast every fp32 weight is cast to bf16 again at every forward (autocast caches casts only while
 gradients are recorded); a copy whose weights are cast once skips that. Interleaved, on one 32-clip batch of a
@@ -9,7 +9,7 @@ demo's test clips, the demo's decoding settings; also how many tokens the two ag
 import argparse, json, statistics, time
 from pathlib import Path
 import torch
-from vab_nbdev.decoding import decode_dtype, generate
+from vab_nbdev.decoding import decode_dtype, decoding_copy, generate
 from vab_nbdev.prepare import load_cache
 from vab_nbdev.pretrain import load_model
 
@@ -22,7 +22,7 @@ def main():
     ckpt = json.loads((a.demo / 'stages' / 'pretrain.json').read_text())['checkpoint']
     model, cfg = load_model(ckpt, 'cpu'); te = load_cache(a.demo / 'cache', split='test')
     feats = torch.as_tensor(te['feats'][:a.batch]).float()
-    copy = model.for_inference(decode_dtype('cpu', cfg.decode.bf16))
+    copy = decoding_copy(model, cfg.decode)
     res, codes = {}, {}
     for rep in range(a.reps):
         for name, m in (('fp32 model, autocast', model), (f'{decode_dtype("cpu", cfg.decode.bf16)} copy', copy)):

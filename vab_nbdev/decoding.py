@@ -25,9 +25,9 @@ from .pretrain import CheckpointError, load_model
 
 # %% auto #0
 __all__ = ['cosine_schedule', 'mask_counts', 'guide', 'guided_logits', 'gumbel_noise', 'sample_tokens', 'logprob_score',
-           'decode_autocast', 'decode_dtype', 'guidance_at', 'generate', 'generate_ar', 'show_film_strip', 'mismatch',
-           'activity', 'event_activity', 'envelope_iou', 'onset_iou', 'window_starts', 'generate_long',
-           'generate_two_stage', 'write_wav', 'read_wav', 'generate_files', 'main']
+           'decode_autocast', 'decode_dtype', 'decoding_copy', 'guidance_at', 'generate', 'generate_ar',
+           'show_film_strip', 'mismatch', 'activity', 'event_activity', 'envelope_iou', 'onset_iou', 'window_starts',
+           'generate_long', 'generate_two_stage', 'write_wav', 'read_wav', 'generate_files', 'main']
 
 # %% ../nbs/05_decoding.ipynb #9d2f47b8
 def cosine_schedule(r):
@@ -123,6 +123,10 @@ def decode_dtype(device, enabled: bool = True) -> torch.dtype:  # enabled: `Deco
     "The weights' dtype for a decoding copy, `model.for_inference(decode_dtype(device, cfg.bf16))`: bf16 where `decode_autocast` computes in bf16, else fp32. Cast once, autocast has no weights left to cast at every forward [ours]."
     dev = torch.device(device)
     return torch.bfloat16 if enabled and (dev.type == 'cuda' or (dev.type == 'cpu' and cpu_has_bf16())) else torch.float32
+
+def decoding_copy(model, cfg: DecodeConfig):
+    "The copy of a trained VAB that decoding runs on: `model.for_inference` at `decode_dtype` of its device and `cfg.bf16` (03)."
+    return model.for_inference(decode_dtype(model.heads.weight.device, cfg.bf16))
 
 def _grid(model, T: int | None) -> tuple[int, int, int]:
     "(K, V, T) of the token grid the model predicts; T defaults to the model's clip length."
@@ -475,10 +479,10 @@ def generate_files(a) -> dict:
     t0, dev = time.time(), get_device(a.device)
     model, cfg = load_model(a.checkpoint, dev)
     dc, (items, bad) = _decode_cfg(cfg.decode, a), _collect(a.inputs)
-    model = model.for_inference(decode_dtype(dev, dc.bf16))  # weights cast once (bf16 where decoding computes in it), fp32 heads: no per-forward casts (03)
+    model = decoding_copy(model, dc)  # weights cast once (bf16 where decoding computes in it), fp32 heads: no per-forward casts (03)
     fine, fcfg = _load_fine(a.fine, cfg, dev) if getattr(a, 'fine', None) else (None, None)
     fdc = replace(_decode_cfg(fcfg.decode, a), steps=a.fine_steps or fcfg.decode.steps) if fine else None
-    if fine is not None: fine = fine.for_inference(decode_dtype(dev, fdc.bf16))  # as the fine model's own decoding settings say
+    if fine is not None: fine = decoding_copy(fine, fdc)  # as the fine model's own decoding settings say
     tok, clips = _load_tokenizer(a.tokenizer, fcfg or cfg, items), _clips(items, a.split)[:a.limit]
     enc = build_visual_encoder(cfg.visual, device=dev) if any(c['feats'] is None for c in clips) else None
     out, g, written = Path(a.out), _generator(a.seed, dev), []

@@ -19,7 +19,7 @@ from .synth import SynthConfig, make_dataset, CLASSES
 from .probe import train_probe, AudioProbe
 from .prepare import prepare, load_cache, load_cache_tokenizer, clip_key
 from .pretrain import pretrain, load_model, load_split, model_codebooks, evaluate, ratio_curve, show_ratio_curve, RATIOS
-from .decoding import decode_dtype, generate, generate_ar, generate_two_stage, show_film_strip, write_wav, mismatch, onset_iou
+from .decoding import decoding_copy, generate, generate_ar, generate_two_stage, show_film_strip, write_wav, mismatch, onset_iou
 from .metrics import ProbeEmbedder, fad, kld, accuracy, similarity
 from .finetune import finetune_contrastive, load_contrastive, retrieval_eval, embed_clips, linear_probes
 
@@ -79,9 +79,9 @@ def _generator(ckpt, fine_ckpt=None, decode: DecodeConfig | None = None):
     "(gen(feats, seed) -> codes (B, K, T), the config, the model, the fine stage's steps): one model, or the two-stage pair when `fine_ckpt` is given; `decode` replaces the checkpoint's (first stage's) decoding settings."
     model, cfg = load_model(ckpt)
     if decode is not None: cfg.decode = decode
-    model = model.for_inference(decode_dtype(model.heads.weight.device, cfg.decode.bf16))  # weights cast once (05)
+    model = decoding_copy(model, cfg.decode)  # weights cast once (05)
     if fine_ckpt is None: return (lambda f, s: generate(model, f, cfg.decode, seed=s)), cfg, model, None
-    fine, fcfg = load_model(fine_ckpt); fine = fine.for_inference(decode_dtype(fine.heads.weight.device, fcfg.decode.bf16))
+    fine, fcfg = load_model(fine_ckpt); fine = decoding_copy(fine, fcfg.decode)
     return (lambda f, s: generate_two_stage(model, fine, f, cfg.decode, fcfg.decode, seed=s)), cfg, model, fcfg.decode.steps
 
 def _time_subset(model, gen, tok, feats: torch.Tensor, cfg, seed: int, ar: bool = True) -> dict:
@@ -155,11 +155,11 @@ def _save(fig, path: Path) -> Path:
 
 def _fig_film(out: Path, cache: Path, ckpt, real: np.ndarray, seed: int, fine_ckpt=None) -> Path:
     model, cfg = load_model(ckpt); tok = load_cache_tokenizer(cache)
-    model = model.for_inference(decode_dtype(model.heads.weight.device, cfg.decode.bf16))  # as the generation stage decodes (05)
+    model = decoding_copy(model, cfg.decode)  # as the generation stage decodes (05)
     feats = torch.as_tensor(load_cache(cache, split='test')['feats'][:1]).float()
     if fine_ckpt is None: codes, hist = generate(model, feats, cfg.decode, seed=seed, return_history=True)
     else:                                        # two stages (05b): the coarse grid fills in, then the fine one, on all K rows
-        fine, fcfg = load_model(fine_ckpt); fine = fine.for_inference(decode_dtype(fine.heads.weight.device, fcfg.decode.bf16))
+        fine, fcfg = load_model(fine_ckpt); fine = decoding_copy(fine, fcfg.decode)
         codes, hist = generate_two_stage(model, fine, feats, cfg.decode, fcfg.decode, seed=seed, return_history=True)
     fig = show_film_strip(hist, 0, tok.decode(codes)[0], tok.sample_rate, real_wav=real, V=cfg.model.V, play=False)
     return _save(fig, out / 'figures' / 'film_strip.png')
