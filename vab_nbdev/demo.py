@@ -104,17 +104,18 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
     gen_mis, _ = _decode_batches(gen_fn, tok, feats[mis_idx], seed)
     with torch.inference_mode(): rec = np.concatenate([tok.decode(torch.as_tensor(te['codes'][i:i + 32]).long()).float().numpy() for i in range(0, len(labels), 32)])
     emb = ProbeEmbedder(probe)
-    pred, pred_mis = emb.logits(gen).argmax(-1).numpy(), emb.logits(gen_mis).argmax(-1).numpy()
-    e_real, e_gen, e_mis, e_rec = emb.embed(real), emb.embed(gen), emb.embed(gen_mis), emb.embed(rec)
+    e_real, e_gen, e_mis, e_rec = emb.embed(real), emb.embed(gen), emb.embed(gen_mis), emb.embed(rec)  # one probe pass per set ...
+    with torch.inference_mode(): l_real, l_gen, l_mis, l_rec = (probe.head(e) for e in (e_real, e_gen, e_mis, e_rec))  # ... its logits are the head of its embedding (eval mode)
+    pred, pred_mis = l_gen.argmax(-1).numpy(), l_mis.argmax(-1).numpy()
     timing = _time_subset(model, gen_fn, tok, feats[:n_timing], cfg, seed, ar=fine_ckpt is None) if n_timing else dict(ar=None, iterative=None)  # a coarse model alone cannot be decoded to audio: no AR timing for the pair
     np.savez_compressed(out / 'generated.npz', gen=gen.astype(np.float16), gen_mis=gen_mis.astype(np.float16), mis_idx=mis_idx)
     return dict(class_acc=float((pred == labels).mean()), class_acc_mismatched=float((pred_mis == labels).mean()),
-                class_acc_real=float((emb.logits(real).argmax(-1).numpy() == labels).mean()),
-                class_acc_reconstruction=float((emb.logits(rec).argmax(-1).numpy() == labels).mean()),
+                class_acc_real=float((l_real.argmax(-1).numpy() == labels).mean()),
+                class_acc_reconstruction=float((l_rec.argmax(-1).numpy() == labels).mean()),
                 fad=fad(e_real, e_gen)['fad'], fad_mismatched=fad(e_real, e_mis)['fad'], fad_reconstruction=fad(e_real, e_rec)['fad'],
-                kld_reconstruction=kld(emb.logits(real), emb.logits(rec)),
+                kld_reconstruction=kld(l_real, l_rec),
                 onset_iou_reconstruction=float(onset_iou(rec, real, cfg.audio.sample_rate).mean()),
-                kld=kld(emb.logits(real), emb.logits(gen)), kld_mismatched=kld(emb.logits(real), emb.logits(gen_mis)),
+                kld=kld(l_real, l_gen), kld_mismatched=kld(l_real, l_mis),
                 onset_iou=float(onset_iou(gen, real, cfg.audio.sample_rate).mean()),
                 onset_iou_mismatched=float(onset_iou(gen_mis, real, cfg.audio.sample_rate).mean()),
                 n=len(labels), embedder='probe-penultimate (offline, trained on real toy clips)',
