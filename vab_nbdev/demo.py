@@ -105,7 +105,7 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
     with torch.inference_mode(): rec = np.concatenate([tok.decode(torch.as_tensor(te['codes'][i:i + 32]).long()).float().numpy() for i in range(0, len(labels), 32)])
     emb = ProbeEmbedder(probe)
     e_real, e_gen, e_mis, e_rec = emb.embed(real), emb.embed(gen), emb.embed(gen_mis), emb.embed(rec)  # one probe pass per set ...
-    with torch.inference_mode(): l_real, l_gen, l_mis, l_rec = (probe.head(e) for e in (e_real, e_gen, e_mis, e_rec))  # ... its logits are the head of its embedding (eval mode)
+    with torch.inference_mode(): l_real, l_gen, l_mis, l_rec = (probe.head(e.to(emb.device)).float().cpu() for e in (e_real, e_gen, e_mis, e_rec))  # ... its logits are the head of its embedding (eval mode)
     pred, pred_mis = l_gen.argmax(-1).numpy(), l_mis.argmax(-1).numpy()
     timing = _time_subset(model, gen_fn, tok, feats[:n_timing], cfg, seed, ar=fine_ckpt is None) if n_timing else dict(ar=None, iterative=None)  # a coarse model alone cannot be decoded to audio: no AR timing for the pair
     np.savez_compressed(out / 'generated.npz', gen=gen.astype(np.float16), gen_mis=gen_mis.astype(np.float16), mis_idx=mis_idx)
