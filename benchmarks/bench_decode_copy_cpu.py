@@ -9,7 +9,7 @@ demo's test clips, the demo's decoding settings; also how many tokens the two ag
 import argparse, json, statistics, time
 from pathlib import Path
 import torch
-from vab_nbdev.decoding import decode_dtype, decoding_copy, generate
+from vab_nbdev.decoding import decoding_copy, generate
 from vab_nbdev.prepare import load_cache
 from vab_nbdev.pretrain import load_model
 
@@ -25,7 +25,7 @@ def main():
     copy = decoding_copy(model, cfg.decode)
     res, codes = {}, {}
     for rep in range(a.reps):
-        for name, m in (('fp32 model, autocast', model), (f'{decode_dtype("cpu", cfg.decode.bf16)} copy', copy)):
+        for name, m in (('fp32 model, autocast', model), (f'{copy.vis_proj.weight.dtype} copy', copy)):
             t = time.perf_counter(); codes[name] = generate(m, feats, cfg.decode, seed=rep); res.setdefault(name, []).append(time.perf_counter() - t)
     a_, b_ = codes.values()
     for k, v in res.items(): print(json.dumps(dict(what=k, batch=a.batch, median_s=round(statistics.median(v), 3), runs=[round(x, 3) for x in v])))

@@ -105,7 +105,7 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
     with torch.inference_mode(): rec = np.concatenate([tok.decode(torch.as_tensor(te['codes'][i:i + 32]).long()).float().numpy() for i in range(0, len(labels), 32)])
     emb = ProbeEmbedder(probe)
     e_real, e_gen, e_mis, e_rec = emb.embed(real), emb.embed(gen), emb.embed(gen_mis), emb.embed(rec)  # one probe pass per set ...
-    with torch.inference_mode(): l_real, l_gen, l_mis, l_rec = (probe.head(e.to(emb.device)).float().cpu() for e in (e_real, e_gen, e_mis, e_rec))  # ... its logits are the head of its embedding (eval mode)
+    l_real, l_gen, l_mis, l_rec = map(emb.logits_from, (e_real, e_gen, e_mis, e_rec))  # ... and its logits come from its embedding (06)
     pred, pred_mis = l_gen.argmax(-1).numpy(), l_mis.argmax(-1).numpy()
     timing = _time_subset(model, gen_fn, tok, feats[:n_timing], cfg, seed, ar=fine_ckpt is None) if n_timing else dict(ar=None, iterative=None)  # a coarse model alone cannot be decoded to audio: no AR timing for the pair
     np.savez_compressed(out / 'generated.npz', gen=gen.astype(np.float16), gen_mis=gen_mis.astype(np.float16), mis_idx=mis_idx)
@@ -144,7 +144,7 @@ def _fig_losses(out: Path) -> Path:
     rows = list(csv.DictReader(open(out / 'pretrain' / 'log.csv')))
     step = [int(r['step']) for r in rows]
     fig, ax = plt.subplots(1, 2, figsize=(9, 2.8))
-    ax[0].plot(step, [float(r['loss']) for r in rows]); ax[0].set_title('pre-training loss (masked CE)'); ax[0].set_xlabel('step')
+    ax[0].plot(step, [float(r['loss']) for r in rows]); ax[0].set_title('pre-training loss (masked CE, codebook 0 weighted)'); ax[0].set_xlabel('step')
     ax[1].plot(step, [float(r['masked_acc']) for r in rows]); ax[1].set_title('masked-token accuracy (train batches)'); ax[1].set_xlabel('step')
     return _save(fig, out / 'figures' / 'losses.png')
 

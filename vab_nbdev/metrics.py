@@ -248,6 +248,11 @@ class ProbeEmbedder(AudioEmbedder):
     def embed(self, wavs) -> torch.Tensor: return self._map(self.probe.embed, wavs)  # (B, E)
     def logits(self, wavs) -> torch.Tensor: return self._map(getattr(self.probe, 'logits', self.probe), wavs)  # (B, C)
 
+    @torch.no_grad()
+    def logits_from(self, emb: torch.Tensor) -> torch.Tensor:
+        "Logits (B, C) from this embedder's embeddings (B, E): the probe's last layer, so one pass over the audio gives both."
+        return self.probe.head(emb.to(self.device)).float().cpu()
+
     @property
     def dim(self) -> int: return int(self.embed(torch.zeros(1, self.sample_rate)).shape[1])
 

@@ -199,7 +199,6 @@ def train_step(net: nn.Module,      # the model (possibly DDP-wrapped and/or com
     n_total = batch['mask'].sum().to(dev)   # masked tokens in this slice ...
     if world > 1: dist.all_reduce(n_total)  # ... and in the global batch
     n_total, stats, weights = n_total.item(), torch.zeros(2, device=dev), loss_weights(cfg)
-    if weights is not None: weights = weights.to(dev)
     for i in range(tc.grad_accum):
         mb = {k: v.to(dev, non_blocking=True) for k, v in _split(batch, tc.grad_accum, i).items()}
         sync = world == 1 or i == tc.grad_accum - 1
