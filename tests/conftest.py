@@ -3,6 +3,8 @@ import os
 os.environ.setdefault('HF_HUB_OFFLINE', '1')   # no hub look-ups (open_clip would retry for tens of seconds)
 os.environ.setdefault('MPLBACKEND', 'Agg')
 os.environ.setdefault('PYTHONWARNINGS', 'ignore')
+if os.environ.get('PYTEST_XDIST_WORKER'):           # `pytest -n 2`: one process per core, one thread each
+    os.environ.setdefault('OMP_NUM_THREADS', '1')
 
 def tiny_run(root, n_train: int, n_test: int, batch_size: int, steps: int = 3):
     "A toy cache and a `steps`-step tiny pre-training run under `root` (for CLI tests) -> (cache, run folder, checkpoint)."
