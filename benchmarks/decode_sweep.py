@@ -68,7 +68,7 @@ def main():
     p.add_argument('variants', nargs='+', help="decoding variants, e.g. 'guidance=1.5;temperature=0.3' ('' = the checkpoint's own)")
     p.add_argument('--n', type=int, default=240, help='validation clips (default 240)')
     p.add_argument('--val-root', type=Path, help='where the validation set lives (default OUT/validation)')
-    p.add_argument('--full', action='store_true', help="the demo's whole generation stage per variant (mismatched videos, FAD, KLD; twice the time)")
+    p.add_argument('--full', action='store_true', help="the demo's whole generation stage per variant (the mismatched-video control, FAD, KLD, reconstructions)")
     p.add_argument('--ckpt', help="checkpoint to decode (default: the demo's pre-trained one), e.g. an earlier step of its run")
     p.add_argument('--level-steps', help='decoding steps per codebook, e.g. 13,1,1,1 (sets steps to their sum; coarse-to-fine order)')
     a = p.parse_args()

@@ -251,7 +251,7 @@ def show_film_strip(history: list,  # grids (B, K, T) before and after each step
 
 # %% ../nbs/05_decoding.ipynb #f4490698
 def mismatch(labels, seed: int = 0) -> np.ndarray:
-    "For each clip, another clip with a different class (a derangement): the next such clip in a seeded shuffle [ours]."
+    "For each clip, another clip of a different class: the next such clip in a seeded shuffle [ours]. Not a permutation: a clip can be picked for several clips, or for none."
     labels = np.asarray(labels); order = np.random.default_rng(seed).permutation(len(labels))
     if len(set(labels.tolist())) < 2: raise ValueError('mismatch needs clips of at least two classes')
     return np.array([next(j for j in np.roll(order, -int(np.nonzero(order == i)[0][0]))[1:] if labels[j] != labels[i]) for i in range(len(labels))])

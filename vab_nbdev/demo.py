@@ -94,7 +94,7 @@ def _time_subset(model, gen, tok, feats: torch.Tensor, cfg, seed: int, ar: bool 
 
 def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed: int, n_timing: int = 8, fine_ckpt=None,
                 decode: DecodeConfig | None = None) -> dict:  # decoding settings other than the checkpoint's (benchmarks/guidance_sweep.py)
-    "Generate audio for the test videos, judge it with the probe against the real clips (true pairs, and each clip against the audio of another class's video), write the wavs."
+    "Generate audio for the test videos, judge it with the probe against the real clips (true pairs, and each clip against the audio of another class's video), save it to generated.npz."
     gen_fn, cfg, model, fine_steps = _generator(ckpt, fine_ckpt, decode); tok = load_cache_tokenizer(cache)
     te = load_cache(cache, split='test'); feats, labels = torch.as_tensor(te['feats']).float(), np.asarray(te['labels'])
     real, _, ids = _real_audio(csv_path, 'test', cfg)
@@ -121,7 +121,8 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
                 n=len(labels), embedder='probe-penultimate (offline, trained on real toy clips)',
                 seconds_per_clip=secs / len(labels), ar_seconds_per_clip=timing['ar'],
                 iterative_seconds_per_clip_same_batch=timing['iterative'], ar_batch=min(n_timing, len(labels)),
-                steps=cfg.decode.steps, fine_steps=fine_steps, guidance=cfg.decode.guidance, decode=asdict(cfg.decode))  # every setting the audio was decoded with
+                steps=cfg.decode.steps, fine_steps=fine_steps, guidance=cfg.decode.guidance, decode=asdict(cfg.decode),  # every setting the audio was decoded with
+                mismatched_control='re-paired')  # clip i against gen[mis_idx[i]]; before session 24 (absent): generated again
 
 # %% ../nbs/08_demo.ipynb #c4c5f0eb
 def _finetuning(out: Path, cache: Path, ckpt, steps: int | None, progress: bool) -> dict:
@@ -305,7 +306,8 @@ _PRETRAIN_KEYS = tuple(f'{p}_{m}{q}{a}{s}' for s in ('', '_all_masked') for a in
 _GEN_KEYS = ('class_acc', 'class_acc_mismatched', 'class_acc_real', 'class_acc_reconstruction',
              'onset_iou', 'onset_iou_mismatched', 'onset_iou_reconstruction', 'fad', 'fad_mismatched', 'fad_reconstruction',
              'kld', 'kld_mismatched', 'kld_reconstruction', 'n', 'embedder',
-             'seconds_per_clip', 'ar_seconds_per_clip', 'iterative_seconds_per_clip_same_batch', 'ar_batch', 'steps', 'fine_steps', 'guidance', 'decode')
+             'seconds_per_clip', 'ar_seconds_per_clip', 'iterative_seconds_per_clip_same_batch', 'ar_batch', 'steps', 'fine_steps', 'guidance', 'decode',
+             'mismatched_control')
 
 def metrics_from_stages(st: dict, variant: dict | None = None) -> dict:
     "The metrics.json layout from the stage results."
