@@ -27,10 +27,12 @@ def run_main(module: str, *args) -> tuple[int, str, str]:
         except SystemExit as e: rc = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     return rc, out.getvalue(), err.getvalue()
 
-# The longest tests first (measured by `.ci/run`'s --durations). `-n 2 --dist loadgroup` hands out one test at a time
-# (a module marked `xdist_group`, one whose module-scoped fixture should be built once, goes whole to one worker) in
-# collection order (`--no-loadscope-reorder`), so a long test collected last would leave the other worker idle while
-# it runs. Only tests of modules without a module-scoped fixture are listed: the rest keep pytest's order.
+# The longest tests first (measured by `.ci/run`'s --durations). `-n 2 --maxschedchunk 1` hands tests out one at a time
+# in collection order, so a long test collected last would leave the other worker idle while it runs. (Without
+# --maxschedchunk, xdist's first hand-out is a block of 12 tests per worker: all of these went to one and cost 130 s.)
+# A module-scoped fixture is built once in each worker that runs a test of its module; `--dist loadgroup` would keep
+# such a module on one worker, but with pytest 9.2 it silently stops grouping (pytest-xdist issue 1386).
+# Only tests of modules without a module-scoped fixture are listed, so each worker still runs a module's tests together.
 SLOW_FIRST = ('test_notebook[07_finetune', 'test_notebook[04_pretrain', 'test_notebook[05_decoding', 'test_same_seed_same_metrics_and_resume', 'test_notebook[08_demo', 'test_notebook[09_tutorial',
               'test_guide_runs_as_written', 'test_notebook[02a_audio_tokenizers', 'test_notebook[05b_two_stage', 'test_tuned_allocator_reuses_pages',
               'test_two_stage_variant', 'test_notebook[06_metrics', 'test_compile_fullgraph_matches_eager')

@@ -10,8 +10,6 @@ from _gate import copy_repo
 NBS = Path(__file__).resolve().parents[1] / 'nbs'
 NOTEBOOKS = sorted(p.name for p in NBS.glob('*.ipynb') if not p.name.startswith(('_', '.')))
 
-pytestmark = pytest.mark.xdist_group('test_docs')  # one worker runs the whole module: its module-scoped fixture is built once (--dist loadgroup)
-
 @pytest.fixture(scope='module')
 def processed(tmp_path_factory):
     "Run nbdev's docs processing (without its Quarto install step) on a copy of the repo."

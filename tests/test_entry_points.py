@@ -15,8 +15,6 @@ def console_scripts() -> dict:
 
 SCRIPTS = console_scripts()
 
-pytestmark = pytest.mark.xdist_group('test_entry_points')  # one worker runs the whole module: its module-scoped fixture is built once (--dist loadgroup)
-
 @pytest.fixture(scope='module')
 def helps():
     "Start every `<script> --help` at once (each imports torch: in parallel they take one import's time), then collect them."

@@ -21,8 +21,6 @@ def _vab_eval(*args):
     return subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True, env=env, timeout=600)
 
 
-pytestmark = pytest.mark.xdist_group('test_eval_cli')  # one worker runs the whole module: its module-scoped fixture is built once (--dist loadgroup)
-
 @pytest.fixture(scope='module')
 def folders(tmp_path_factory):
     "real/: 12 synth test clips (VGGSound-style names); gen/: real train clips of the same class under the same ids, plus"

@@ -25,8 +25,6 @@ def run(*args, check=True) -> subprocess.CompletedProcess:
 def last_json(p) -> dict: return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-pytestmark = pytest.mark.xdist_group('test_finetune_cli')  # one worker runs the whole module: its module-scoped fixture is built once (--dist loadgroup)
-
 @pytest.fixture(scope='module')
 def setup(tmp_path_factory):
     "A tiny toy cache and a 3-step pre-training checkpoint (made in-process: the subject here is vab_finetune)."

@@ -25,8 +25,6 @@ def _wav(path) -> tuple[np.ndarray, int]:
     with wave.open(str(path), 'rb') as w: return np.frombuffer(w.readframes(w.getnframes()), '<i2'), w.getframerate()
 
 
-pytestmark = pytest.mark.xdist_group('test_generate_cli')  # one worker runs the whole module: its module-scoped fixture is built once (--dist loadgroup)
-
 @pytest.fixture(scope='module')
 def setup(tmp_path_factory):
     "A toy cache (8 train + 4 test clips), a 3-step checkpoint, and a folder with 2 silent mp4s and a broken one."

@@ -9,8 +9,6 @@ from vab_nbdev.data import (read_frames, read_audio, read_clip, mux_audio, media
 FPS, SR = 8, 16000
 
 
-pytestmark = pytest.mark.xdist_group('test_media_fixtures')  # one worker runs the whole module: its module-scoped fixture is built once (--dist loadgroup)
-
 @pytest.fixture(scope='module')
 def clip():
     return pattern_frames(32, 64, 64), tone(4, SR)

@@ -14,8 +14,6 @@ def run(*args):
     return subprocess.run([str(BIN / 'vab_prepare'), *map(str, args)], capture_output=True, text=True, timeout=600,
                           env={**os.environ, 'HF_HUB_OFFLINE': '1'})
 
-pytestmark = pytest.mark.xdist_group('test_prepare_cli')  # one worker runs the whole module: its module-scoped fixture is built once (--dist loadgroup)
-
 @pytest.fixture(scope='module')
 def dataset(tmp_path_factory):
     "6 train + 2 test toy clips, plus a corrupt mp4 and an mp4 without audio, all listed in the manifest."

@@ -34,8 +34,6 @@ def _losses(run_dir, col='loss'):
     return [float(r[col]) for r in csv.DictReader(open(Path(run_dir) / 'log.csv')) if r[col] != '']
 
 
-pytestmark = pytest.mark.xdist_group('test_pretrain_cli')  # one worker runs the whole module: its module-scoped fixture is built once (--dist loadgroup)
-
 @pytest.fixture(scope='module')
 def cache(tmp_path_factory):
     return prepare_toy(tmp_path_factory.mktemp('cache') / 'toy', n_train=24, n_test=8, seed=0)
