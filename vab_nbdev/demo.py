@@ -217,7 +217,7 @@ def write_report(out_dir,            # the demo folder (metrics.json, figures/, 
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>vab_nbdev demo report</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}
-figure{{display:inline-block;margin:0 1em 1em 0}}img{{max-width:560px}}</style></head><body>
+figure{{display:inline-block;margin:0 1em 1em 0}}img{{max-width:560px}}audio{{width:210px}}</style></head><body>
 <h1>vab_nbdev demo report</h1>
 <p>VAB on the embedded "shapes and tones" toy dataset at the <code>tiny</code> preset. The generated audio comes from
 the video alone; "mismatched" is the audio generated for another clip's video (of a different class), played against this clip.
