@@ -104,8 +104,9 @@ def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed:
     gen_mis = gen[mis_idx]            # the same samples re-paired, not generated again [ours]
     with torch.inference_mode(): rec = np.concatenate([tok.decode(torch.as_tensor(te['codes'][i:i + 32]).long()).float().numpy() for i in range(0, len(labels), 32)])
     emb = ProbeEmbedder(probe)
-    e_real, e_gen, e_mis, e_rec = emb.embed(real), emb.embed(gen), emb.embed(gen_mis), emb.embed(rec)  # one probe pass per set ...
-    l_real, l_gen, l_mis, l_rec = map(emb.logits_from, (e_real, e_gen, e_mis, e_rec))  # ... and its logits come from its embedding (06)
+    e_real, e_gen, e_rec = emb.embed(real), emb.embed(gen), emb.embed(rec)  # one probe pass per set ...
+    l_real, l_gen, l_rec = map(emb.logits_from, (e_real, e_gen, e_rec))  # ... and its logits come from its embedding (06)
+    e_mis, l_mis = e_gen[mis_idx], l_gen[mis_idx]                       # the re-paired clips: rows of the generated set's
     pred, pred_mis = l_gen.argmax(-1).numpy(), l_mis.argmax(-1).numpy()
     timing = _time_subset(model, gen_fn, tok, feats[:n_timing], cfg, seed, ar=fine_ckpt is None) if n_timing else dict(ar=None, iterative=None)  # a coarse model alone cannot be decoded to audio: no AR timing for the pair
     np.savez_compressed(out / 'generated.npz', gen=gen.astype(np.float16), mis_idx=mis_idx)  # the mismatched audio of clip i: gen[mis_idx[i]]
