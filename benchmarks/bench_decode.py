@@ -2,7 +2,10 @@
 """Decoding speed of VAB: MaskGIT-style iterative decoding against two autoregressive baselines.
 
 Seconds per clip and clips per second against the number of steps S and the batch size, with the transformer and the
-codec decode timed separately. Weights are random (a transformer's cost does not depend on its weights).
+codec decode timed separately. Weights are random (a transformer's cost does not depend on its weights). The model
+runs as `generate` runs it: a `decoding_copy` whose weights are cast once to `decode_dtype` (bf16 on CUDA and on CPUs
+with native bf16, else fp32); the causal baseline runs in the same dtype. (Before session 25 the CPU rows ran fp32
+weights: `bench_decode_cpu*.md` and `.json` were measured that way.)
 
 - CPU (default there): the `tiny` and `small` presets (small: T = 750, V = 1024, the EnCodec grid of a 10 s clip).
 - CUDA (default when available): the `paper` preset with a 10 s clip, bf16 autocast, eager and
@@ -39,7 +42,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from vab_nbdev.core import get_config, get_device, autocast
 from vab_nbdev.model import VAB
-from vab_nbdev.decoding import generate, generate_ar
+from vab_nbdev.decoding import generate, generate_ar, decoding_copy, decode_dtype
 
 RESULTS = Path(__file__).resolve().parent / 'results'
 PEAK, MFU = 989e12, 0.40  # H100 SXM dense bf16 peak, and the utilisation assumed for the predicted H100 column (as bench_ops.py)
@@ -186,7 +189,7 @@ def bench_preset(preset: str, dev: torch.device, steps: list[int], batches: list
     "All rows for one preset: iterative (each S, batch, compile) and AR (each batch, compile), codec time per batch."
     cfg = get_config(preset, **({'clip_seconds': seconds} if seconds else {}))
     torch.manual_seed(0)
-    eager = VAB(cfg.model).to(dev).eval().for_inference()  # weights cast once: bf16 on CUDA, fp32 heads (03)
+    eager = decoding_copy(VAB(cfg.model).to(dev), cfg.decode)  # as `generate` decodes: weights cast once (bf16 on CUDA and on CPUs with native bf16, `decode_dtype`), fp32 heads (03, 05)
     rows, T = [], cfg.T
     print(f'[{preset}] T={T} K={cfg.model.K} V={cfg.model.V} D={cfg.model.D} layers={cfg.model.n1 + cfg.model.n2} '
           f'params={eager.num_params() / 1e6:.1f}M on {dev}', flush=True)
@@ -212,8 +215,7 @@ def bench_preset(preset: str, dev: torch.device, steps: list[int], batches: list
                 torch.manual_seed(0); ar = CausalAR(cfg.model).eval()
                 err = ar.check_cache(); assert err < 1e-4, f'KV cache disagrees with a full causal pass: {err}'
                 ar = ar.to(dev)
-                ar = ar.to(torch.bfloat16) if dev.type == 'cuda' else ar
-                f = feats.to(torch.bfloat16) if dev.type == 'cuda' else feats
+                dt = decode_dtype(dev, cfg.decode.bf16); ar = ar.to(dt); f = feats.to(dt)  # the iterative copy's dtype: a like-for-like baseline
                 t = _time(lambda: ar.generate(f, cfg.decode.guidance, cfg.decode.temperature, cfg.decode.top_k), dev, reps=reps)
                 rows.append(dict(base, method='autoregressive (causal, KV cache)', S=T, transformer_s_per_clip=t / B, how='measured'))
                 _report(rows[-1], flops)

@@ -24,8 +24,8 @@ from .metrics import ProbeEmbedder, fad, kld, accuracy, similarity
 from .finetune import finetune_contrastive, load_contrastive, retrieval_eval, embed_clips, linear_probes
 
 # %% auto #0
-__all__ = ['DEMO_TRAIN_CLIPS', 'PROBE_CLIPS', 'run_stage', 'write_report', 'two_stage_configs', 'run_demo', 'metrics_from_stages',
-           'main']
+__all__ = ['TIMING_CLIPS', 'FINE_DECODE_STEPS', 'DEMO_TRAIN_CLIPS', 'PROBE_CLIPS', 'run_stage', 'write_report',
+           'two_stage_configs', 'run_demo', 'metrics_from_stages', 'main']
 
 # %% ../nbs/08_demo.ipynb #238e72d8
 def _atomic_json(path: Path, obj):
@@ -92,7 +92,9 @@ def _time_subset(model, gen, tok, feats: torch.Tensor, cfg, seed: int, ar: bool 
         t0 = time.perf_counter(); tok.decode(fns[name]()); res[name] = (time.perf_counter() - t0) / len(feats)
     return res
 
-def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed: int, n_timing: int = 8, fine_ckpt=None,
+TIMING_CLIPS = 4  # test clips timed for iterative against autoregressive decoding: AR runs T forwards a clip, about 1 s each here [ours]
+
+def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed: int, n_timing: int = TIMING_CLIPS, fine_ckpt=None,
                 decode: DecodeConfig | None = None) -> dict:  # decoding settings other than the checkpoint's (benchmarks/guidance_sweep.py)
     "Generate audio for the test videos, judge it with the probe against the real clips (true pairs, and each clip against the audio of another class's video), save it to generated.npz."
     gen_fn, cfg, model, fine_steps = _generator(ckpt, fine_ckpt, decode); tok = load_cache_tokenizer(cache)
@@ -231,7 +233,9 @@ All numbers are in <code>metrics.json</code>.</p>
     return out_dir / 'index.html'
 
 # %% ../nbs/08_demo.ipynb #114158a3
-def two_stage_configs(cfg, coarse: int, fine_decode_steps: int = 8) -> tuple:
+FINE_DECODE_STEPS = 8  # decoding steps of a two-stage pair's fine stage (05b) [ours]
+
+def two_stage_configs(cfg, coarse: int, fine_decode_steps: int = FINE_DECODE_STEPS) -> tuple:
     "(coarse, fine) configs of a two-stage pair on one model's budget: each model trains half of `cfg.train.max_steps` [ours]."
     c, f = copy.deepcopy(cfg), copy.deepcopy(cfg)
     c.model.codebooks, f.mask.visible_codebooks, f.decode.steps = coarse, coarse, fine_decode_steps
@@ -261,10 +265,10 @@ def run_demo(out='demo_out',                 # report folder (also holds the dat
              pretrain_steps: int | None = None,  # default: the tiny preset's `train.max_steps`
              finetune_steps: int | None = None,  # default: `FinetuneConfig.steps`
              progress: bool = True,
-             timing_clips: int = 4,          # clips of the iterative-vs-autoregressive timing (0: skip it)
+             timing_clips: int = TIMING_CLIPS,          # clips of the iterative-vs-autoregressive timing (0: skip it)
              codebooks: int | None = None,   # the tokenizer's codebooks K (default: the tiny preset's 4)
              coarse: int = 0,                # two stages (VAB-DAC's scheme, `05b`): a coarse model over the first `coarse` codebooks, then a coarse-to-fine model; 0: one model
-             fine_decode_steps: int = 8) -> dict:  # the fine stage's decoding steps (two stages only)
+             fine_decode_steps: int = FINE_DECODE_STEPS) -> dict:  # the fine stage's decoding steps (two stages only)
     "Run (or resume) the demo; returns the metrics that it also writes to out/metrics.json."
     out = Path(out); out.mkdir(parents=True, exist_ok=True); seed_everything(seed)
     cfg = get_config('tiny'); cfg.train.seed = seed
@@ -336,11 +340,11 @@ def main(argv=None):
     p.add_argument('--n-test', type=int, default=SynthConfig().n_test, help='test clips')
     p.add_argument('--pretrain-steps', type=int, default=get_config('tiny').train.max_steps, help="pre-training steps (the tiny preset's)")
     p.add_argument('--finetune-steps', type=int, default=FinetuneConfig().steps, help='contrastive fine-tuning steps')
-    p.add_argument('--timing-clips', type=int, default=4, help='test clips timed for iterative vs autoregressive decoding (0: skip the timing)')
+    p.add_argument('--timing-clips', type=int, default=TIMING_CLIPS, help='test clips timed for iterative vs autoregressive decoding (0: skip the timing)')
     p.add_argument('--codebooks', type=int, default=get_config('tiny').audio.K, help="the offline tokenizer's codebooks K")
     p.add_argument('--coarse', type=int, default=0, help="two stages, VAB-DAC's scheme (05b): a coarse model over the first N codebooks, "
                    'then a coarse-to-fine model for the rest, each pre-trained for half of --pretrain-steps (e.g. --codebooks 8 --coarse 4); 0: one model')
-    p.add_argument('--fine-decode-steps', type=int, default=8, help='decoding steps of the fine stage (with --coarse)')
+    p.add_argument('--fine-decode-steps', type=int, default=FINE_DECODE_STEPS, help='decoding steps of the fine stage (with --coarse)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     a = p.parse_args(argv)
     if a.coarse and not 0 < a.coarse < a.codebooks: p.error(f'--coarse must be 1..{a.codebooks - 1} (below --codebooks), got {a.coarse}')
