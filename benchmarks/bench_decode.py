@@ -4,8 +4,9 @@
 Seconds per clip and clips per second against the number of steps S and the batch size, with the transformer and the
 codec decode timed separately. Weights are random (a transformer's cost does not depend on its weights). The model
 runs as `generate` runs it: a `decoding_copy` whose weights are cast once to `decode_dtype` (bf16 on CUDA and on CPUs
-with native bf16, else fp32); the causal baseline runs in the same dtype. (Before session 25 the CPU rows ran fp32
-weights: `bench_decode_cpu*.md` and `.json` were measured that way.)
+with native bf16, else fp32); the causal baseline runs bf16 on CUDA and fp32 on a CPU, its faster dtype there. (Before
+session 25 the iterative CPU rows ran fp32 weights: `bench_decode_cpu*.md` and `.json` were measured that way, and
+the script failed at its FLOP count: `attn_dtype` asked the `meta` device about autocast.)
 
 - CPU (default there): the `tiny` and `small` presets (small: T = 750, V = 1024, the EnCodec grid of a 10 s clip).
 - CUDA (default when available): the `paper` preset with a 10 s clip, bf16 autocast, eager and
@@ -42,7 +43,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from vab_nbdev.core import get_config, get_device, autocast
 from vab_nbdev.model import VAB
-from vab_nbdev.decoding import generate, generate_ar, decoding_copy, decode_dtype
+from vab_nbdev.decoding import generate, generate_ar, decoding_copy
 
 RESULTS = Path(__file__).resolve().parent / 'results'
 PEAK, MFU = 989e12, 0.40  # H100 SXM dense bf16 peak, and the utilisation assumed for the predicted H100 column (as bench_ops.py)
@@ -215,7 +216,9 @@ def bench_preset(preset: str, dev: torch.device, steps: list[int], batches: list
                 torch.manual_seed(0); ar = CausalAR(cfg.model).eval()
                 err = ar.check_cache(); assert err < 1e-4, f'KV cache disagrees with a full causal pass: {err}'
                 ar = ar.to(dev)
-                dt = decode_dtype(dev, cfg.decode.bf16); ar = ar.to(dt); f = feats.to(dt)  # the iterative copy's dtype: a like-for-like baseline
+                # bf16 on CUDA; fp32 on a CPU, its faster dtype there: one-frame steps are too small for bf16 to pay
+                # (2-core Xeon, session 25: 0.22 s a clip in fp32 against 0.32 in bf16 at batch 1, level at batch 8)
+                dt = torch.bfloat16 if dev.type == 'cuda' else torch.float32; ar = ar.to(dt); f = feats.to(dt)
                 t = _time(lambda: ar.generate(f, cfg.decode.guidance, cfg.decode.temperature, cfg.decode.top_k), dev, reps=reps)
                 rows.append(dict(base, method='autoregressive (causal, KV cache)', S=T, transformer_s_per_clip=t / B, how='measured'))
                 _report(rows[-1], flops)
