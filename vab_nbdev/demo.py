@@ -92,7 +92,7 @@ def _time_subset(model, gen, tok, feats: torch.Tensor, cfg, seed: int, ar: bool 
         t0 = time.perf_counter(); tok.decode(fns[name]()); res[name] = (time.perf_counter() - t0) / len(feats)
     return res
 
-TIMING_CLIPS = 4  # test clips timed for iterative against autoregressive decoding: AR runs T forwards a clip, about 1 s each here [ours]
+TIMING_CLIPS = 4  # test clips timed for iterative against autoregressive decoding: AR runs T forwards a clip, about 1 s a clip here [ours]
 
 def _generation(out: Path, csv_path, cache: Path, ckpt, probe: AudioProbe, seed: int, n_timing: int = TIMING_CLIPS, fine_ckpt=None,
                 decode: DecodeConfig | None = None) -> dict:  # decoding settings other than the checkpoint's (benchmarks/guidance_sweep.py)
