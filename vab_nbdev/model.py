@@ -53,7 +53,9 @@ def alibi_slopes(n_heads: int) -> torch.Tensor:
 def attn_dtype(x: torch.Tensor) -> torch.dtype:
     "The dtype attention computes in for activations like `x`: autocast's when it is on, else x's own; but fp32 on a CPU when gradients flow [ours: see below]."
     if x.device.type == 'cpu' and torch.is_grad_enabled(): return torch.float32
-    on = torch.amp.is_autocast_available(x.device.type) and torch.is_autocast_enabled(x.device.type)  # the 'meta' device (FLOP counting) has no autocast
+    # the 'meta' device (FLOP counting) has no autocast to ask about; a tuple, since torch.compile(fullgraph=True)
+    # cannot trace torch.amp.is_autocast_available (tests/test_model_compile.py)
+    on = x.device.type in ('cuda', 'cpu', 'mps', 'xpu') and torch.is_autocast_enabled(x.device.type)
     return torch.get_autocast_dtype(x.device.type) if on else x.dtype
 
 class Attention(nn.Module):
