@@ -50,13 +50,14 @@ def alibi_slopes(n_heads: int) -> torch.Tensor:
     s[-1] = 0.0
     return s
 
+def _autocast_on(device: torch.device) -> bool:
+    "Is autocast on for `device`? Only autocast's device types are asked (the 'meta' device of FLOP counting has none): a tuple, since torch.compile(fullgraph=True) cannot trace torch.amp.is_autocast_available."
+    return device.type in ('cuda', 'cpu', 'mps', 'xpu') and torch.is_autocast_enabled(device.type)
+
 def attn_dtype(x: torch.Tensor) -> torch.dtype:
     "The dtype attention computes in for activations like `x`: autocast's when it is on, else x's own; but fp32 on a CPU when gradients flow [ours: see below]."
     if x.device.type == 'cpu' and torch.is_grad_enabled(): return torch.float32
-    # the 'meta' device (FLOP counting) has no autocast to ask about; a tuple, since torch.compile(fullgraph=True)
-    # cannot trace torch.amp.is_autocast_available (tests/test_model_compile.py)
-    on = x.device.type in ('cuda', 'cpu', 'mps', 'xpu') and torch.is_autocast_enabled(x.device.type)
-    return torch.get_autocast_dtype(x.device.type) if on else x.dtype
+    return torch.get_autocast_dtype(x.device.type) if _autocast_on(x.device) else x.dtype
 
 class Attention(nn.Module):
     "Bidirectional multi-head self-attention with fused QKV."
@@ -204,7 +205,6 @@ def _key_padding(self: VAB, n_vis: int, n_aud: int, n_valid, dtype=torch.float32
     t = self.layout(n_vis, n_aud, n_valid.device, dtype)[0]                  # (L,) time of each position in audio frames
     return torch.zeros(len(n_valid), 1, 1, len(t), device=n_valid.device, dtype=dtype).masked_fill(t >= n_valid.view(-1, 1, 1, 1), float('-inf'))
 
-def _autocast_on(device: torch.device) -> bool: return device.type in ('cuda', 'cpu', 'mps', 'xpu') and torch.is_autocast_enabled(device.type)
 
 def _fp32_heads(self: VAB, h):
     "Final norm and heads on the audio positions h (B,T',D) -> (B,T',K*V), in the heads' dtype (fp32) and outside autocast unless training."
